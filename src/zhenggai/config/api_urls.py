@@ -1,0 +1,17 @@
+"""REST API routes (token or session authentication)."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from zhenggai.ledger.api.views import InspectionViewSet, MeasureViewSet, PlanViewSet, ProblemViewSet
+from zhenggai.organizations.api.views import UnitViewSet
+
+router = DefaultRouter()
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("units", UnitViewSet, basename="unit")
+
+urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]

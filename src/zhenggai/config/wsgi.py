@@ -1,0 +1,8 @@
+"""WSGI entry point (gunicorn/uwsgi: ``zhenggai.config.wsgi:application``)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenggai.config.settings")
+application = get_wsgi_application()

@@ -1,0 +1,388 @@
+"""State changes of the ledger. Views, serializers and commands validate input and call these.
+
+Each action is one transaction, takes a keyword ``acting_user`` and leaves history
+rows (who, when, before/after through django-simple-history) whose change reason
+names the action. Edits to a problem take the ``expected_version`` the editor
+loaded; if someone saved in between, ``ConflictError`` is raised and nothing is
+written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from zhenggai.core.audit import stamp
+from zhenggai.core.errors import ConflictError
+from zhenggai.ledger.choices import PERSON_ROLES, UNIT_ROLES, AssignmentRole, ItemStatus, PlanStatus
+from zhenggai.ledger.models import (
+    Assignment,
+    Category,
+    Inspection,
+    Measure,
+    Plan,
+    PlanRevision,
+    PlanRevisionChange,
+    Problem,
+    Target,
+)
+
+__all__ = [
+    "PROBLEM_EDITABLE_FIELDS",
+    "ProblemChange",
+    "add_category",
+    "add_measure",
+    "add_target",
+    "amend_plan",
+    "assign",
+    "create_inspection",
+    "create_plan",
+    "create_problem",
+    "delete_measure",
+    "merge_problems",
+    "remove_assignment",
+    "set_plan_status",
+    "update_measure",
+    "update_problem",
+]
+
+# Fields of a problem a person may edit through the UI and API; "deadline" is the
+# text as written, from which the deadline columns are parsed.
+PROBLEM_EDITABLE_FIELDS = ("number_text", "title", "description", "cause", "deadline", "status", "category")
+MEASURE_EDITABLE_FIELDS = ("number_text", "text", "deadline", "status", "target")
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+# Inspections, plans, categories -------------------------------------------------
+
+
+@transaction.atomic
+def create_inspection(*, acting_user, team: str, inspected_unit, **fields: Any) -> Inspection:
+    inspection = Inspection(team=_require_text(team, "team", _("Name the inspection team.")), **fields)
+    inspection.inspected_unit = inspected_unit
+    inspection.full_clean()
+    stamp(inspection, acting_user, "create").save()
+    return inspection
+
+
+@transaction.atomic
+def create_plan(*, acting_user, inspection: Inspection, title: str, jurisdiction, level: str, issuing_units=(), **fields) -> Plan:
+    plan = Plan(
+        inspection=inspection,
+        title=_require_text(title, "title", _("A plan needs a title.")),
+        jurisdiction=jurisdiction,
+        level=level,
+        **fields,
+    )
+    plan.full_clean()
+    stamp(plan, acting_user, "create").save()
+    if issuing_units:
+        plan.issuing_units.set(issuing_units)
+    return plan
+
+
+@transaction.atomic
+def set_plan_status(plan: Plan, status: str, *, acting_user) -> Plan:
+    if status not in PlanStatus.values:
+        raise ValidationError({"status": _("Unknown plan status.")})
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan.status = status
+    stamp(plan, acting_user, f"status {status}").save()
+    return plan
+
+
+@transaction.atomic
+def add_category(plan: Plan, *, acting_user, title: str, number_text: str = "", declared_count=None) -> Category:
+    return Category.objects.create(
+        plan=plan,
+        title=_require_text(title, "title", _("A category needs a title.")),
+        number_text=number_text,
+        declared_count=declared_count,
+        position=_next_position(plan.categories.all()),
+    )
+
+
+# Problems -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_problem(
+    plan: Plan,
+    *,
+    acting_user,
+    title: str,
+    description: str = "",
+    cause: str = "",
+    deadline: str = "",
+    number: int | None = None,
+    number_text: str = "",
+    category: Category | None = None,
+    parent: Problem | None = None,
+) -> Problem:
+    if category is not None and category.plan_id != plan.pk:
+        raise ValidationError({"category": _("The category belongs to another plan.")})
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ValidationError({"parent": _("The parent problem belongs to another plan.")})
+    problem = Problem(
+        plan=plan,
+        category=category,
+        parent=parent,
+        number=number,
+        number_text=number_text,
+        title=_require_text(title, "title", _("A problem needs a title.")),
+        description=description,
+        cause=cause,
+        position=_next_position(plan.problems.all()),
+    )
+    problem.set_deadline(deadline)
+    stamp(problem, acting_user, "create").save()
+    return problem
+
+
+def _apply_problem_change(problem: Problem, field: str, value: Any) -> None:
+    if field not in PROBLEM_EDITABLE_FIELDS:
+        raise ValidationError({field: _("This field cannot be changed here.")})
+    if field == "deadline":
+        problem.set_deadline(value or "")
+    elif field == "title":
+        problem.title = _require_text(value, "title", _("A problem needs a title."))
+    elif field == "status":
+        if value not in ItemStatus.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        problem.status = value
+    elif field == "category":
+        if value is not None and value.plan_id != problem.plan_id:
+            raise ValidationError({"category": _("The category belongs to another plan.")})
+        problem.category = value
+    else:
+        setattr(problem, field, value or "")
+
+
+@transaction.atomic
+def update_problem(
+    problem: Problem, *, acting_user, expected_version: int, changes: dict[str, Any], reason: str = "edit"
+) -> Problem:
+    """Apply ``changes`` if nobody saved the problem since ``expected_version`` was read.
+
+    The row is locked (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE
+    transaction holds the write lock) so two concurrent saves are serialised and
+    the second sees the bumped version and fails with ConflictError.
+    """
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    if locked.version != expected_version:
+        raise ConflictError(
+            _("Someone else saved this problem in the meantime. Reload it, then make your change again."),
+            current_version=locked.version,
+        )
+    for field, value in changes.items():
+        _apply_problem_change(locked, field, value)
+    locked.version += 1
+    stamp(locked, acting_user, reason).save()
+    return locked
+
+
+@transaction.atomic
+def merge_problems(problem: Problem, into: Problem, *, acting_user) -> Problem:
+    """Record that ``problem`` is rectified together with ``into`` (合并整改)."""
+    if problem.pk == into.pk or into.merged_into_id == problem.pk:
+        raise ValidationError({"merged_into": _("A problem cannot be merged into itself.")})
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    locked.merged_into = into
+    locked.version += 1
+    stamp(locked, acting_user, "merge").save()
+    return locked
+
+
+# Targets and measures ---------------------------------------------------------------
+
+
+@transaction.atomic
+def add_target(problem: Problem, *, acting_user, text: str, number_text: str = "", deadline: str = "") -> Target:
+    target = Target(
+        problem=problem,
+        text=_require_text(text, "text", _("A target needs text.")),
+        number_text=number_text,
+        position=_next_position(problem.targets.all()),
+    )
+    target.set_deadline(deadline)
+    stamp(target, acting_user, "create").save()
+    return target
+
+
+@transaction.atomic
+def add_measure(
+    problem: Problem,
+    *,
+    acting_user,
+    text: str,
+    number_text: str = "",
+    deadline: str = "",
+    target: Target | None = None,
+) -> Measure:
+    if target is not None and target.problem_id != problem.pk:
+        raise ValidationError({"target": _("The target belongs to another problem.")})
+    measure = Measure(
+        problem=problem,
+        target=target,
+        text=_require_text(text, "text", _("A measure needs text.")),
+        number_text=number_text,
+        position=_next_position(problem.measures.all()),
+    )
+    measure.set_deadline(deadline)
+    stamp(measure, acting_user, "create").save()
+    return measure
+
+
+@transaction.atomic
+def update_measure(measure: Measure, *, acting_user, changes: dict[str, Any]) -> Measure:
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    for field, value in changes.items():
+        if field not in MEASURE_EDITABLE_FIELDS:
+            raise ValidationError({field: _("This field cannot be changed here.")})
+        if field == "deadline":
+            locked.set_deadline(value or "")
+        elif field == "text":
+            locked.text = _require_text(value, "text", _("A measure needs text."))
+        elif field == "status" and value not in ItemStatus.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        else:
+            setattr(locked, field, value)
+    stamp(locked, acting_user, "edit").save()
+    return locked
+
+
+@transaction.atomic
+def delete_measure(measure: Measure, *, acting_user) -> None:
+    stamp(measure, acting_user, "delete")
+    measure.delete()
+
+
+# Responsibility -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign(
+    problem: Problem,
+    role: str,
+    *,
+    acting_user,
+    unit=None,
+    person=None,
+    raw_text: str = "",
+    target: Target | None = None,
+    measure: Measure | None = None,
+) -> Assignment:
+    """Give a unit or person a role on a problem (or on one of its targets or measures)."""
+    if role not in AssignmentRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role in UNIT_ROLES and person is not None:
+        raise ValidationError({"person": _("This role is held by a unit, not a person.")})
+    if role in PERSON_ROLES and unit is not None:
+        raise ValidationError({"unit": _("This role is held by a person, not a unit.")})
+    if unit is None and person is None and not (raw_text or "").strip():
+        raise ValidationError({"unit": _("Name the unit or person.")})
+    for child, name in ((target, "target"), (measure, "measure")):
+        if child is not None and child.problem_id != problem.pk:
+            raise ValidationError({name: _("It belongs to another problem.")})
+    siblings = Assignment.objects.filter(problem=problem, role=role, target=target, measure=measure)
+    assignment = Assignment(
+        problem=problem,
+        role=role,
+        unit=unit,
+        person=person,
+        raw_text=(raw_text or "").strip() or (str(unit or person) if (unit or person) else ""),
+        target=target,
+        measure=measure,
+        position=_next_position(siblings),
+    )
+    stamp(assignment, acting_user, "assign").save()
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(assignment: Assignment, *, acting_user) -> None:
+    stamp(assignment, acting_user, "unassign")
+    assignment.delete()
+
+
+# Plan amendments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemChange:
+    """One field of one problem changed by an amendment, with the reviewer's opinion (审核意见)."""
+
+    problem: Problem
+    field: str
+    value: Any
+    opinion: str = ""
+
+
+def _field_text(problem: Problem, field: str) -> str:
+    if field == "deadline":
+        return problem.due_raw
+    value = getattr(problem, field)
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def amend_plan(
+    plan: Plan,
+    *,
+    acting_user,
+    changes: list[ProblemChange],
+    title: str = "",
+    doc_number: str = "",
+    issue_date: date | None = None,
+    review_reference: str = "",
+    summary: str = "",
+) -> PlanRevision:
+    """Record a plan revision and apply its changes; what the plan said before stays in the revision."""
+    if not changes:
+        raise ValidationError({"changes": _("An amendment must change at least one item.")})
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    revision = PlanRevision.objects.create(
+        plan=plan,
+        number=plan.current_revision + 1,
+        title=title,
+        doc_number=doc_number,
+        issue_date=issue_date,
+        review_reference=review_reference,
+        summary=summary,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    for change in changes:
+        if change.problem.plan_id != plan.pk:
+            raise ValidationError({"changes": _("A change refers to a problem of another plan.")})
+        problem = Problem.objects.select_for_update().get(pk=change.problem.pk)
+        before = _field_text(problem, change.field)
+        _apply_problem_change(problem, change.field, change.value)
+        problem.version += 1
+        stamp(problem, acting_user, f"amendment {revision.number}").save()
+        PlanRevisionChange.objects.create(
+            revision=revision,
+            problem=problem,
+            field=change.field,
+            before=before,
+            after=_field_text(problem, change.field),
+            opinion=change.opinion,
+        )
+    plan.current_revision = revision.number
+    stamp(plan, acting_user, f"amendment {revision.number}").save()
+    return revision

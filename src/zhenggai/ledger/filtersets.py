@@ -1,0 +1,95 @@
+"""Filters for the ledger list; the same FilterSet serves the HTML page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
+from zhenggai.ledger.choices import ItemStatus
+from zhenggai.ledger.models import Assignment, Category, Plan, Problem
+from zhenggai.organizations.models import Unit, UnitMembership
+
+DEADLINE_KINDS = (
+    ("date", _("Has a due date")),
+    ("immediate", _("Immediate (立行立改)")),
+    ("long_term", _("Long-term (长期坚持)")),
+    ("conditional", _("Conditional")),
+    ("recurring", _("Recurring")),
+)
+_KIND_FILTERS = {
+    "date": Q(due_date__isnull=False),
+    "immediate": Q(due_immediate=True),
+    "long_term": Q(due_long_term=True),
+    "conditional": Q(due_conditional=True),
+    "recurring": ~Q(due_recurrence=""),
+}
+
+# How many tree levels below the user's own unit the unit filter offers as choices;
+# deeper units are reached through their ancestors (the filter includes descendants).
+UNIT_CHOICE_DEPTH = 2
+
+
+def unit_choices_for(user):
+    scope = scope_for(user)
+    units = Unit.objects.filter(is_active=True).only("pk", "name", "depth", "path")
+    if scope.kind == ALL:
+        return units.filter(depth__lte=UNIT_CHOICE_DEPTH)
+    if scope.kind == SUBTREE:
+        root_depth = len(scope.root_path) // 7 - 1
+        return units.filter(path__startswith=scope.root_path, depth__lte=root_depth + UNIT_CHOICE_DEPTH)
+    if scope.kind == UNITS:
+        return units.filter(pk__in=scope.unit_ids)
+    return units.none()
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.none())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ItemStatus.choices)
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.none())
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (and units under it)"), queryset=Unit.objects.none(), method="filter_unit"
+    )
+    due_after = django_filters.DateFilter(label=_("Due on or after"), field_name="due_date", lookup_expr="gte")
+    due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte")
+    deadline_kind = django_filters.ChoiceFilter(label=_("Deadline kind"), choices=DEADLINE_KINDS, method="filter_kind")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Problem
+        fields = ["q", "plan", "status", "category", "unit", "due_after", "due_before", "deadline_kind", "overdue"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        plans = Plan.objects.visible_to(user).only("pk", "title")
+        self.filters["plan"].queryset = plans
+        self.filters["category"].queryset = Category.objects.filter(plan__in=plans.values("pk")).only("pk", "title")
+        self.filters["unit"].queryset = unit_choices_for(user)
+
+    def filter_search(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(description__icontains=value) | Q(number_text__icontains=value)
+        )
+
+    def filter_unit(self, queryset, name, unit):
+        if unit is None:
+            return queryset
+        collectives = UnitMembership.objects.filter(member__path__startswith=unit.path).values("collective_id")
+        held = Assignment.objects.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=collectives))
+        return queryset.filter(pk__in=held.values("problem_id"))
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(_KIND_FILTERS[value]) if value in _KIND_FILTERS else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        overdue = queryset.overdue(today)
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

@@ -1,0 +1,174 @@
+"""State changes of the organisation registry. Views, the API and commands call these only.
+
+Each action runs in one transaction, takes the acting user, and leaves a history
+row (django-simple-history) naming the user and the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from zhenggai.core.audit import stamp
+from zhenggai.core.text import match_key
+from zhenggai.organizations.choices import UnitLevel
+from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Person, Unit, UnitAlias, UnitMembership
+
+__all__ = [
+    "add_alias",
+    "create_person",
+    "create_unit",
+    "hand_over_person",
+    "move_unit",
+    "record_succession",
+    "set_collective_members",
+]
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    acting_user,
+    name: str,
+    level: str,
+    parent: Unit | None = None,
+    short_name: str = "",
+    code: str = "",
+    aliases: Iterable[str] = (),
+) -> Unit:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("A unit needs a name.")})
+    if level not in UnitLevel.values:
+        raise ValidationError({"level": _("Unknown unit level: %(level)s") % {"level": level}})
+    unit = stamp(Unit(name=name, level=level, parent=parent, short_name=short_name, code=code), acting_user, "create")
+    unit.save()
+    for alias in aliases:
+        _add_alias(unit, alias)
+    return unit
+
+
+def _add_alias(unit: Unit, name: str) -> UnitAlias:
+    alias = UnitAlias(unit=unit, name=name.strip())
+    alias.key = match_key(alias.name)
+    existing = UnitAlias.objects.filter(unit=unit, key=alias.key).first()
+    if existing:
+        return existing
+    alias.save()
+    return alias
+
+
+@transaction.atomic
+def add_alias(unit: Unit, name: str, *, acting_user) -> UnitAlias:
+    if not (name or "").strip():
+        raise ValidationError({"name": _("An alias cannot be empty.")})
+    alias = _add_alias(unit, name)
+    stamp(unit, acting_user, "add alias")
+    unit.save()  # a history row on the unit records who added the alias and when
+    return alias
+
+
+@transaction.atomic
+def move_unit(unit: Unit, new_parent: Unit | None, *, acting_user) -> Unit:
+    """Re-hang a unit (and its subtree) under another parent, rewriting the tree paths."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("A unit cannot be moved under itself or its own subtree.")})
+    old_path = unit.path
+    unit.parent = new_parent
+    new_path = unit.computed_path()
+    stamp(unit, acting_user, "move")
+    unit.save()
+    shift = (len(new_path) - len(old_path)) // PATH_SEGMENT_WIDTH
+    Unit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + shift
+    )
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def set_collective_members(collective: Unit, members: Iterable[Unit], *, acting_user) -> None:
+    """Replace the member list of a collective unit (各县区政府 → the county governments)."""
+    if not collective.is_collective:
+        raise ValidationError({"collective": _("Only a collective unit has members.")})
+    member_ids = {m.pk for m in members}
+    if collective.pk in member_ids:
+        raise ValidationError({"members": _("A collective cannot contain itself.")})
+    UnitMembership.objects.filter(collective=collective).exclude(member_id__in=member_ids).delete()
+    existing = set(UnitMembership.objects.filter(collective=collective).values_list("member_id", flat=True))
+    UnitMembership.objects.bulk_create(
+        [UnitMembership(collective=collective, member_id=pk) for pk in sorted(member_ids - existing)]
+    )
+    stamp(collective, acting_user, "set members")
+    collective.save()
+
+
+@transaction.atomic
+def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: str, acting_user) -> int:
+    """Record that ``successor`` took over ``predecessor`` (机构改革) and hand it the open tasks.
+
+    Returns the number of assignments moved. Closed tasks stay with the predecessor;
+    the successor's users still see them, because a unit acts for its predecessors.
+    """
+    from zhenggai.ledger.models import Assignment
+
+    if predecessor.pk == successor.pk:
+        raise ValidationError({"successor": _("A unit cannot succeed itself.")})
+    if successor.current().pk == predecessor.pk:
+        raise ValidationError({"successor": _("That would make a succession cycle.")})
+    predecessor = Unit.objects.select_for_update().get(pk=predecessor.pk)
+    predecessor.successor = successor
+    predecessor.succeeded_on = on
+    predecessor.succession_reason = reason
+    predecessor.is_active = False
+    stamp(predecessor, acting_user, "succession")
+    predecessor.save()
+    moved = list(Assignment.objects.open().filter(unit=predecessor))
+    for assignment in moved:
+        assignment.inherited_from_id = assignment.inherited_from_id or predecessor.pk
+        assignment.unit = successor
+    bulk_update_with_history(
+        moved,
+        Assignment,
+        ["unit", "inherited_from"],
+        default_user=acting_user,
+        default_change_reason=f"succession {predecessor.pk}->{successor.pk}",
+    )
+    return len(moved)
+
+
+@transaction.atomic
+def create_person(*, acting_user, name: str, unit: Unit | None = None, title: str = "", phone: str = "") -> Person:
+    if not (name or "").strip():
+        raise ValidationError({"name": _("A person needs a name.")})
+    person = stamp(Person(name=name.strip(), unit=unit, title=title, phone=phone), acting_user, "create")
+    person.save()
+    return person
+
+
+@transaction.atomic
+def hand_over_person(old: Person, new: Person, *, on: date, acting_user) -> int:
+    """A leader or responsible person left office: the successor takes the open tasks ("由接任的领导负责")."""
+    from zhenggai.ledger.models import Assignment
+
+    if old.pk == new.pk:
+        raise ValidationError({"successor": _("A person cannot succeed themselves.")})
+    old = Person.objects.select_for_update().get(pk=old.pk)
+    old.successor, old.left_on, old.is_active = new, on, False
+    stamp(old, acting_user, "hand over")
+    old.save()
+    moved = list(Assignment.objects.open().filter(person=old))
+    for assignment in moved:
+        assignment.person = new
+    bulk_update_with_history(
+        moved, Assignment, ["person"], default_user=acting_user, default_change_reason=f"hand over {old.pk}->{new.pk}"
+    )
+    return len(moved)
