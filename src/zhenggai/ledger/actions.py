@@ -82,7 +82,9 @@ def create_inspection(*, acting_user, team: str, inspected_unit, **fields: Any) 
 
 
 @transaction.atomic
-def create_plan(*, acting_user, inspection: Inspection, title: str, jurisdiction, level: str, issuing_units=(), **fields) -> Plan:
+def create_plan(
+    *, acting_user, inspection: Inspection, title: str, jurisdiction, level: str, issuing_units=(), **fields
+) -> Plan:
     plan = Plan(
         inspection=inspection,
         title=_require_text(title, "title", _("A plan needs a title.")),

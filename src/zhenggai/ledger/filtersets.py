@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.forms import DateInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
 from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Assignment, Category, Plan, Problem
-from zhenggai.organizations.models import Unit, UnitMembership
+from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Unit, UnitMembership
 
 DEADLINE_KINDS = (
     ("date", _("Has a due date")),
@@ -32,17 +33,29 @@ _KIND_FILTERS = {
 UNIT_CHOICE_DEPTH = 2
 
 
-def unit_choices_for(user):
+def units_in_scope(user):
+    """Units the user may filter by: everything for administrators, the subtree for offices."""
     scope = scope_for(user)
-    units = Unit.objects.filter(is_active=True).only("pk", "name", "depth", "path")
+    units = Unit.objects.all()
     if scope.kind == ALL:
-        return units.filter(depth__lte=UNIT_CHOICE_DEPTH)
+        return units
     if scope.kind == SUBTREE:
-        root_depth = len(scope.root_path) // 7 - 1
-        return units.filter(path__startswith=scope.root_path, depth__lte=root_depth + UNIT_CHOICE_DEPTH)
+        return units.filter(path__startswith=scope.root_path)
     if scope.kind == UNITS:
         return units.filter(pk__in=scope.unit_ids)
     return units.none()
+
+
+def unit_choices_for(user, selected_pk=None) -> list[tuple]:
+    """The options the unit select shows: active units at most UNIT_CHOICE_DEPTH levels below the
+    user's unit, indented by depth; a deeper unit already selected (from a link) is added."""
+    scope = scope_for(user)
+    units = units_in_scope(user).only("pk", "name", "depth").order_by("path")
+    if scope.kind in (ALL, SUBTREE):
+        root_depth = len(scope.root_path) // PATH_SEGMENT_WIDTH - 1 if scope.kind == SUBTREE else 0
+        shallow = Q(depth__lte=root_depth + UNIT_CHOICE_DEPTH, is_active=True)
+        units = units.filter(shallow | Q(pk=selected_pk)) if selected_pk else units.filter(shallow)
+    return [("", "---------")] + [(u.pk, "　" * u.depth + u.name) for u in units]
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -53,8 +66,12 @@ class ProblemFilterSet(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit (and units under it)"), queryset=Unit.objects.none(), method="filter_unit"
     )
-    due_after = django_filters.DateFilter(label=_("Due on or after"), field_name="due_date", lookup_expr="gte")
-    due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"), field_name="due_date", lookup_expr="gte", widget=DateInput(attrs={"type": "date"})
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"), field_name="due_date", lookup_expr="lte", widget=DateInput(attrs={"type": "date"})
+    )
     deadline_kind = django_filters.ChoiceFilter(label=_("Deadline kind"), choices=DEADLINE_KINDS, method="filter_kind")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
 
@@ -68,7 +85,19 @@ class ProblemFilterSet(django_filters.FilterSet):
         plans = Plan.objects.visible_to(user).only("pk", "title")
         self.filters["plan"].queryset = plans
         self.filters["category"].queryset = Category.objects.filter(plan__in=plans.values("pk")).only("pk", "title")
-        self.filters["unit"].queryset = unit_choices_for(user)
+        self.filters["unit"].queryset = units_in_scope(user)
+
+    @property
+    def form(self):
+        # The select shows a shallow list (a national registry has ~50 000 units); validation
+        # still accepts any unit in scope, so links from a deep unit's page work.
+        form = super().form
+        if not getattr(form, "_unit_choices_set", False):
+            selected = self.data.get("unit") if self.data else None
+            selected = int(selected) if selected and str(selected).isdigit() else None
+            form.fields["unit"].widget.choices = unit_choices_for(getattr(self.request, "user", None), selected)
+            form._unit_choices_set = True
+        return form
 
     def filter_search(self, queryset, name, value):
         if not value:

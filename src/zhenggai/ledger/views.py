@@ -70,9 +70,12 @@ class ProblemDetailView(LoginRequiredMixin, DetailView):
             .prefetch_related(
                 "targets",
                 "children",
-                Prefetch("measures", queryset=Measure.objects.prefetch_related(
-                    Prefetch("assignments", queryset=measure_assignments, to_attr="own_assignments")
-                )),
+                Prefetch(
+                    "measures",
+                    queryset=Measure.objects.prefetch_related(
+                        Prefetch("assignments", queryset=measure_assignments, to_attr="own_assignments")
+                    ),
+                ),
                 Prefetch(
                     "assignments",
                     queryset=measure_assignments.filter(measure__isnull=True, target__isnull=True),
@@ -101,7 +104,9 @@ class ProblemEditView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related("plan"), pk=kwargs["pk"])
+        self.problem = get_object_or_404(
+            Problem.objects.visible_to(request.user).select_related("plan"), pk=kwargs["pk"]
+        )
         if not Problem.objects.editable_by(request.user).filter(pk=self.problem.pk).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -15,7 +15,10 @@ class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or alias"), method="filter_name")
     level = django_filters.ChoiceFilter(label=_("Level"), choices=UnitLevel.choices)
     under = django_filters.ModelChoiceFilter(
-        label=_("Under unit"), queryset=Unit.objects.all(), method="filter_under", widget=django_filters.widgets.forms.HiddenInput
+        label=_("Under unit"),
+        queryset=Unit.objects.all(),
+        method="filter_under",
+        widget=django_filters.widgets.forms.HiddenInput,
     )
     is_active = django_filters.BooleanFilter(label=_("Active"))
 

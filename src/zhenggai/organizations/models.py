@@ -117,6 +117,17 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = match_key(self.name)
+        self.short_name_key = match_key(self.short_name)
+        creating = self.pk is None
+        super().save(*args, **kwargs)
+        if creating or not self.path:
+            # The path needs the primary key, which exists only after the INSERT.
+            self.path = self.computed_path()
+            self.depth = len(self.path) // PATH_SEGMENT_WIDTH - 1
+            Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
     @property
     def is_jurisdiction(self) -> bool:
         return self.level in JURISDICTION_LEVELS
@@ -128,17 +139,6 @@ class Unit(models.Model):
     def computed_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
         return prefix + path_segment(self.pk)
-
-    def save(self, *args, **kwargs) -> None:
-        self.name_key = match_key(self.name)
-        self.short_name_key = match_key(self.short_name)
-        creating = self.pk is None
-        super().save(*args, **kwargs)
-        if creating or not self.path:
-            # The path needs the primary key, which exists only after the INSERT.
-            self.path = self.computed_path()
-            self.depth = len(self.path) // PATH_SEGMENT_WIDTH - 1
-            Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
 
     def ancestors(self) -> UnitQuerySet:
         """The units above this one, root first (one query)."""

@@ -253,6 +253,7 @@ def test_parsed_deadline_is_frozen() -> None:
 _FIELD = re.compile(r"^整改时限[^:：]{0,8}[:：]\s*(?P<text>.+)$")  # also "整改时限修改为:" and "整改时限 :"
 _TRAILING = re.compile(r"[（(](?P<text>[^（）()]{1,40})[）)]。?$")  # a measure's own deadline at the line end
 _DEADLINE_WORDS = re.compile(r"年|长期|立即|立行")
+_YEAR = re.compile(r"\d{4}\s*年")
 
 
 def _seed_dir() -> Path:
@@ -293,6 +294,9 @@ def test_every_seed_deadline_is_recognised() -> None:
     for where, text in deadlines:
         parsed = parse_deadline(text)
         useful = parsed.due_date or parsed.immediate or parsed.long_term or parsed.conditional
-        if not (parsed.recognised and useful):
+        # Stricter than "something was understood": a written year must give a date, 长期 must set long_term.
+        missed_date = _YEAR.search(text) and parsed.due_date is None
+        missed_long_term = "长期" in text and not parsed.long_term
+        if not (parsed.recognised and useful) or missed_date or missed_long_term:
             failures.append(f"{where}: {text!r} -> {parsed}")
     assert failures == []

@@ -20,7 +20,9 @@ class Inspection(models.Model):
     第二环境保护督察组 in Lincang. ``inspected_unit`` is the jurisdiction inspected.
     """
 
-    level = models.CharField(_("level"), max_length=16, choices=InspectionLevel.choices, default=InspectionLevel.CENTRAL)
+    level = models.CharField(
+        _("level"), max_length=16, choices=InspectionLevel.choices, default=InspectionLevel.CENTRAL
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=InspectionKind.choices, default=InspectionKind.ROUTINE)
     round_label = models.CharField(_("round"), max_length=50, blank=True, help_text=_("e.g. 第二轮, 第三轮第一批"))
     team = models.CharField(_("inspection team"), max_length=200)
@@ -72,7 +74,9 @@ class Plan(models.Model):
         help_text=_("The higher-level plan this one implements"),
     )
     title = models.CharField(_("title"), max_length=300)
-    doc_number = models.CharField(_("document number"), max_length=100, blank=True, help_text=_("e.g. 武办字〔2020〕47号"))
+    doc_number = models.CharField(
+        _("document number"), max_length=100, blank=True, help_text=_("e.g. 武办字〔2020〕47号")
+    )
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=PlanLevel.choices)
     jurisdiction = models.ForeignKey(
@@ -126,9 +130,7 @@ class PlanRevision(models.Model):
         verbose_name = _("plan revision")
         verbose_name_plural = _("plan revisions")
         ordering = ["plan", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="%(app_label)s_%(class)s_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="%(app_label)s_%(class)s_unique_number")]
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.number}"

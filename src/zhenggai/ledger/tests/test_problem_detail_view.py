@@ -1,0 +1,49 @@
+"""A problem's page: who may see it, what it shows."""
+
+from django.urls import reverse
+
+from zhenggai.ledger.tests.test_visibility import EXPECTED
+from zhenggai.testing import WorldTestCase
+
+
+class ProblemDetailViewTestCase(WorldTestCase):
+    def url(self, key: str) -> str:
+        return reverse("ledger:problem_detail", args=[self.world.problems[key].pk])
+
+    def test_allowed_users_see_it_and_outsiders_get_404(self):
+        for persona, visible in EXPECTED.items():
+            self.login(persona)
+            for key in self.world.problems:
+                with self.subTest(persona=persona, problem=key):
+                    self.assertEqual(self.client.get(self.url(key)).status_code, 200 if key in visible else 404)
+
+    def test_anonymous_is_sent_to_login(self):
+        response = self.client.get(self.url("a1"))
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("login")))
+
+    def test_it_shows_targets_measures_roles_deadline_and_history(self):
+        self.login("unit_A1")
+        response = self.client.get(self.url("a1"))
+        body = response.content.decode()
+        for text in ("措施一", "目标一", "2026年3月底前", "2026-03-31", "甲一县", "甲市生态环境局", "2026-12-31"):
+            self.assertIn(text, body)
+        history = response.context["history"]
+        self.assertTrue(any(entry.reason == "create" for entry in history))
+        status_changes = [c for entry in history for c in entry.changes if c.field == "status"]
+        self.assertEqual(status_changes[0].old, "not_started")
+        self.assertEqual(status_changes[0].new, "in_progress")
+        self.assertTrue(all(entry.user == self.world.users["system"] for entry in history))
+        self.assertFalse(response.context["can_edit"])
+
+    def test_inherited_task_names_its_predecessor(self):
+        self.login("unit_Anat")
+        body = self.client.get(self.url("land_open")).content.decode()
+        self.assertIn("甲市自然资源局", body)
+        self.assertIn("甲市国土资源局", body)
+
+    def test_office_gets_an_edit_link(self):
+        self.login("office_A")
+        response = self.client.get(self.url("a1"))
+        self.assertTrue(response.context["can_edit"])
+        self.assertContains(response, reverse("ledger:problem_edit", args=[self.world.problems["a1"].pk]))
