@@ -96,6 +96,8 @@ class ProblemFilterSet(django_filters.FilterSet):
             selected = self.data.get("unit") if self.data else None
             selected = int(selected) if selected and str(selected).isdigit() else None
             form.fields["unit"].widget.choices = unit_choices_for(getattr(self.request, "user", None), selected)
+            # NullBooleanSelect's empty choice reads "Unknown"; for a filter it means "any".
+            form.fields["overdue"].widget.choices = [("unknown", "---------"), ("true", _("Yes")), ("false", _("No"))]
             form._unit_choices_set = True
         return form
 
