@@ -204,6 +204,8 @@ def merge_problems(problem: Problem, into: Problem, *, acting_user) -> Problem:
     """Record that ``problem`` is rectified together with ``into`` (合并整改)."""
     if problem.pk == into.pk or into.merged_into_id == problem.pk:
         raise ValidationError({"merged_into": _("A problem cannot be merged into itself.")})
+    if problem.plan_id != into.plan_id:
+        raise ValidationError({"merged_into": _("Problems of different plans cannot be merged.")})
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     locked.merged_into = into
     locked.version += 1

@@ -145,6 +145,13 @@ class Unit(models.Model):
         prefixes = [self.path[:i] for i in range(PATH_SEGMENT_WIDTH, len(self.path), PATH_SEGMENT_WIDTH)]
         return Unit.objects.filter(path__in=prefixes).order_by("depth")
 
+    def expand(self) -> list[Unit]:
+        """The units this name stands for: a collective's current members, otherwise the unit itself."""
+        if not self.is_collective:
+            return [self]
+        members = Unit.objects.filter(member_of__collective=self).order_by("path")
+        return [member.current() for member in members.select_related("successor")]
+
     def current(self) -> Unit:
         """Follow the successor chain to the unit that holds this one's duties today."""
         unit, seen = self, {self.pk}
