@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import django_filters
 from django.db.models import Q
 from django.forms import DateInput
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
 from zhenggai.ledger.choices import ItemStatus
-from zhenggai.ledger.models import Assignment, Category, Plan, Problem
+from zhenggai.ledger.models import Assignment, Category, Inspection, Measure, Plan, Problem
 from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Unit, UnitMembership
 
 DEADLINE_KINDS = (
@@ -95,7 +97,9 @@ class ProblemFilterSet(django_filters.FilterSet):
         if not getattr(form, "_unit_choices_set", False):
             selected = self.data.get("unit") if self.data else None
             selected = int(selected) if selected and str(selected).isdigit() else None
-            form.fields["unit"].widget.choices = unit_choices_for(getattr(self.request, "user", None), selected)
+            user = getattr(self.request, "user", None)
+            # A callable is evaluated only when the select renders; the API never renders it.
+            form.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user, selected))
             # NullBooleanSelect's empty choice reads "Unknown"; for a filter it means "any".
             form.fields["overdue"].widget.choices = [("unknown", "---------"), ("true", _("Yes")), ("false", _("No"))]
             form._unit_choices_set = True
@@ -124,3 +128,32 @@ class ProblemFilterSet(django_filters.FilterSet):
         today = timezone.localdate()
         overdue = queryset.overdue(today)
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class MeasureFilterSet(django_filters.FilterSet):
+    """API filters for measures; ``problem`` only accepts visible problems, so ids reveal nothing."""
+
+    problem = django_filters.ModelChoiceFilter(queryset=Problem.objects.none())
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices)
+
+    class Meta:
+        model = Measure
+        fields = ["problem", "status"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["problem"].queryset = Problem.objects.visible_to(getattr(self.request, "user", None))
+
+
+class PlanFilterSet(django_filters.FilterSet):
+    """API filters for plans; ``inspection`` only accepts visible inspections."""
+
+    inspection = django_filters.ModelChoiceFilter(queryset=Inspection.objects.none())
+
+    class Meta:
+        model = Plan
+        fields = ["inspection", "status", "level"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["inspection"].queryset = Inspection.objects.visible_to(getattr(self.request, "user", None))

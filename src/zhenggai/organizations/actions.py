@@ -111,6 +111,16 @@ def set_collective_members(collective: Unit, members: Iterable[Unit], *, acting_
     collective.save()
 
 
+def _successor_chain(unit_id: int) -> list[int]:
+    """Ids along the successor chain starting at ``unit_id``, read (and locked) from the database,
+    not from objects the caller may hold stale. Reform chains are a few links long."""
+    chain: list[int] = []
+    while unit_id is not None and unit_id not in chain:
+        chain.append(unit_id)
+        unit_id = Unit.objects.select_for_update().filter(pk=unit_id).values_list("successor_id", flat=True).first()
+    return chain
+
+
 @transaction.atomic
 def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: str, acting_user) -> int:
     """Record that ``successor`` took over ``predecessor`` (机构改革) and hand it the open tasks.
@@ -122,9 +132,9 @@ def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: s
 
     if predecessor.pk == successor.pk:
         raise ValidationError({"successor": _("A unit cannot succeed itself.")})
-    if successor.current().pk == predecessor.pk:
-        raise ValidationError({"successor": _("That would make a succession cycle.")})
     predecessor = Unit.objects.select_for_update().get(pk=predecessor.pk)
+    if predecessor.pk in _successor_chain(successor.pk):
+        raise ValidationError({"successor": _("That would make a succession cycle.")})
     predecessor.successor = successor
     predecessor.succeeded_on = on
     predecessor.succession_reason = reason

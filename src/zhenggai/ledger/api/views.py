@@ -19,7 +19,7 @@ from zhenggai.ledger.api.serializers import (
     ProblemSerializer,
     ProblemUpdateSerializer,
 )
-from zhenggai.ledger.filtersets import ProblemFilterSet
+from zhenggai.ledger.filtersets import MeasureFilterSet, PlanFilterSet, ProblemFilterSet
 from zhenggai.ledger.models import Assignment, Inspection, Measure, Plan, Problem
 
 _ASSIGNMENTS = Assignment.objects.select_related("unit", "person", "inherited_from")
@@ -78,7 +78,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     """Measures (整改措施) of the problems visible to the caller."""
 
     serializer_class = MeasureSerializer
-    filterset_fields = ["problem", "status"]
+    filterset_class = MeasureFilterSet
 
     def get_queryset(self):
         return (
@@ -92,7 +92,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """Rectification plans (整改方案) visible to the caller."""
 
     serializer_class = PlanSerializer
-    filterset_fields = ["inspection", "status", "level"]
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
         return (
