@@ -125,3 +125,27 @@ class WorldTestCase(TestCase):
         user = self.world.users[persona]
         self.client.force_login(user)
         return user
+
+
+class ApiWorldTestCase(WorldTestCase):
+    """WorldTestCase plus one API token per persona and request helpers."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from rest_framework.authtoken.models import Token
+
+        super().setUpTestData()
+        cls.tokens = {persona: Token.objects.create(user=user).key for persona, user in cls.world.users.items()}
+
+    def auth(self, persona: str) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Token {self.tokens[persona]}"}
+
+    def get(self, persona: str, url: str, params: dict | None = None):
+        return self.client.get(url, params or {}, **self.auth(persona))
+
+    def list_ids(self, persona: str, url: str, params: dict | None = None) -> set[int]:
+        response = self.get(persona, url, params)
+        self.assertEqual(response.status_code, 200, response.content)
+        ids = [row["id"] for row in response.json()["results"]]
+        self.assertEqual(len(ids), len(set(ids)), f"{url} lists a row twice")
+        return set(ids)

@@ -74,6 +74,24 @@ class ProblemQuerySet(models.QuerySet):
             models.Prefetch("assignments", queryset=lead, to_attr="lead_assignments")
         )
 
+    def for_detail(self, user) -> ProblemQuerySet:
+        """What a problem's page and API detail show, in a fixed number of queries: targets, the
+        user's visible aspects, measures with their own assignments, the problem-level assignments."""
+        assignments = _model("Assignment").objects.select_related("unit", "person", "inherited_from")
+        measures = _model("Measure").objects.prefetch_related(
+            models.Prefetch("assignments", queryset=assignments, to_attr="own_assignments")
+        )
+        return self.select_related("plan__inspection", "category", "parent", "merged_into").prefetch_related(
+            "targets",
+            models.Prefetch("children", queryset=_model("Problem").objects.visible_to(user)),
+            models.Prefetch("measures", queryset=measures),
+            models.Prefetch(
+                "assignments",
+                queryset=assignments.filter(measure__isnull=True, target__isnull=True),
+                to_attr="problem_assignments",
+            ),
+        )
+
 
 class ChildQuerySet(models.QuerySet):
     """Targets and measures are visible exactly when their problem is."""

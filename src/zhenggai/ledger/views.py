@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from zhenggai.ledger.choices import AssignmentRole
 from zhenggai.ledger.filtersets import ProblemFilterSet
 from zhenggai.ledger.forms import ProblemForm
 from zhenggai.ledger.history import problem_history
-from zhenggai.ledger.models import Assignment, Measure, Plan, Problem
+from zhenggai.ledger.models import Assignment, Plan, Problem
 
 
 class ProblemListView(LoginRequiredMixin, FilterView):
@@ -63,26 +63,7 @@ class ProblemDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "problem"
 
     def get_queryset(self):
-        measure_assignments = Assignment.objects.select_related("unit", "person", "inherited_from")
-        return (
-            Problem.objects.visible_to(self.request.user)
-            .select_related("plan__inspection", "category", "parent", "merged_into")
-            .prefetch_related(
-                "targets",
-                "children",
-                Prefetch(
-                    "measures",
-                    queryset=Measure.objects.prefetch_related(
-                        Prefetch("assignments", queryset=measure_assignments, to_attr="own_assignments")
-                    ),
-                ),
-                Prefetch(
-                    "assignments",
-                    queryset=measure_assignments.filter(measure__isnull=True, target__isnull=True),
-                    to_attr="problem_assignments",
-                ),
-            )
-        )
+        return Problem.objects.visible_to(self.request.user).for_detail(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -89,7 +89,11 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UnitRefSerializer(many=True))
     def get_lead_units(self, obj):
-        return [{"id": a.unit_id, "name": a.holder_name} for a in getattr(obj, "lead_assignments", [])]
+        # The list prefetches lead_assignments; the detail has every problem-level assignment.
+        leads = getattr(obj, "lead_assignments", None)
+        if leads is None:
+            leads = [a for a in getattr(obj, "problem_assignments", []) if a.role == "lead"]
+        return [{"id": a.unit_id, "name": a.holder_name} for a in leads]
 
 
 class ProblemDetailSerializer(ProblemSerializer):

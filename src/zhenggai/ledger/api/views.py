@@ -34,21 +34,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = Problem.objects.visible_to(self.request.user).order_by("plan_id", "position", "pk")
         if self.action == "list":
             return queryset.for_list()
-        return queryset.select_related("plan").prefetch_related(
-            "targets",
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.prefetch_related(
-                    Prefetch("assignments", queryset=_ASSIGNMENTS, to_attr="own_assignments")
-                ),
-            ),
-            Prefetch(
-                "assignments",
-                queryset=_ASSIGNMENTS.filter(measure__isnull=True, target__isnull=True),
-                to_attr="problem_assignments",
-            ),
-            Prefetch("assignments", queryset=_ASSIGNMENTS.filter(role="lead"), to_attr="lead_assignments"),
-        )
+        return queryset.for_detail(self.request.user)
 
     def get_serializer_class(self):
         return ProblemSerializer if self.action == "list" else ProblemDetailSerializer

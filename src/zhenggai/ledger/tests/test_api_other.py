@@ -11,30 +11,10 @@ from zhenggai.ledger.choices import AssignmentRole, InspectionKind, PlanLevel
 from zhenggai.ledger.tests.test_visibility import EXPECTED
 from zhenggai.organizations import actions as org
 from zhenggai.organizations.choices import UnitLevel
-from zhenggai.testing import PASSWORD, WorldTestCase
+from zhenggai.testing import PASSWORD, ApiWorldTestCase, WorldTestCase
 
 
-class ApiTestCase(WorldTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.tokens = {persona: Token.objects.create(user=user).key for persona, user in cls.world.users.items()}
-
-    def auth(self, persona: str) -> dict:
-        return {"HTTP_AUTHORIZATION": f"Token {self.tokens[persona]}"}
-
-    def get(self, persona: str, url: str, params: dict | None = None):
-        return self.client.get(url, params or {}, **self.auth(persona))
-
-    def list_ids(self, persona: str, url: str, params: dict | None = None) -> set[int]:
-        response = self.get(persona, url, params)
-        self.assertEqual(response.status_code, 200, response.content)
-        ids = [row["id"] for row in response.json()["results"]]
-        self.assertEqual(len(ids), len(set(ids)), f"{url} lists a row twice")
-        return set(ids)
-
-
-class PlanApiTestCase(ApiTestCase):
+class PlanApiTestCase(ApiWorldTestCase):
     URL = "/api/plans/"
 
     def expected_plan_ids(self, persona: str) -> set[int]:
@@ -103,7 +83,7 @@ class PlanApiTestCase(ApiTestCase):
         self.assertEqual(self.assert_list_queries(), {"system": 10, "office_A": 9, "unit_A1": 5})
 
 
-class MeasureApiTestCase(ApiTestCase):
+class MeasureApiTestCase(ApiWorldTestCase):
     URL = "/api/measures/"
 
     @classmethod
@@ -187,7 +167,7 @@ class MeasureApiTestCase(ApiTestCase):
         self.assertEqual(self.assert_list_queries(), {"system": 14, "office_A": 11, "unit_A1": 6})
 
 
-class InspectionApiTestCase(ApiTestCase):
+class InspectionApiTestCase(ApiWorldTestCase):
     URL = "/api/inspections/"
 
     @classmethod
@@ -227,7 +207,7 @@ class InspectionApiTestCase(ApiTestCase):
         self.assertIn(self.client.get(self.URL).status_code, (401, 403))
 
 
-class UnitApiTestCase(ApiTestCase):
+class UnitApiTestCase(ApiWorldTestCase):
     URL = "/api/units/"
 
     def test_any_signed_in_user_lists_all_units(self):
@@ -286,7 +266,7 @@ class UnitApiTestCase(ApiTestCase):
             self.assertEqual(self.get("unit_A1", self.URL).json()["count"], 31)
 
 
-class SchemaAndDocsTestCase(ApiTestCase):
+class SchemaAndDocsTestCase(ApiWorldTestCase):
     def test_schema_describes_the_problem_endpoints(self):
         self.client.force_login(self.world.users["office_A"])
         response = self.client.get("/api/schema/")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time_machine
-from rest_framework.authtoken.models import Token
 
 from zhenggai.ledger import actions
 from zhenggai.ledger.choices import AssignmentRole, ItemStatus
 from zhenggai.ledger.models import Problem
 from zhenggai.ledger.tests.test_visibility import ALL, CITY_A, EXPECTED
-from zhenggai.testing import WorldTestCase
+from zhenggai.testing import ApiWorldTestCase
 
 LIST_URL = "/api/problems/"
 
@@ -18,18 +17,7 @@ def detail_url(problem) -> str:
     return f"/api/problems/{problem.pk}/"
 
 
-class ProblemApiTestCase(WorldTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.tokens = {persona: Token.objects.create(user=user).key for persona, user in cls.world.users.items()}
-
-    def auth(self, persona: str) -> dict:
-        return {"HTTP_AUTHORIZATION": f"Token {self.tokens[persona]}"}
-
-    def get(self, persona: str, url: str, params: dict | None = None):
-        return self.client.get(url, params or {}, **self.auth(persona))
-
+class ProblemApiTestCase(ApiWorldTestCase):
     def patch(self, persona: str, problem, data: dict):
         return self.client.patch(detail_url(problem), data, content_type="application/json", **self.auth(persona))
 

@@ -47,3 +47,24 @@ class ProblemDetailViewTestCase(WorldTestCase):
         response = self.client.get(self.url("a1"))
         self.assertTrue(response.context["can_edit"])
         self.assertContains(response, reverse("ledger:problem_edit", args=[self.world.problems["a1"].pk]))
+
+    def test_query_count_does_not_grow_with_measures_and_assignments(self):
+        from zhenggai.ledger import actions
+
+        self.login("office_A")
+        problem = self.world.problems["a1"]
+        url = self.url("a1")
+        # 1 session, 2 user, 3 scope unit, 4 problem with plan/inspection/category/parent/merged_into,
+        # 5 targets, 6 visible aspects, 7 measures, 8 their assignments with units/persons,
+        # 9 problem-level assignments, 10 can_edit check, 11-14 history of problem/targets/measures/assignments
+        # (each with its users), 15 plan revision changes
+        with self.assertNumQueries(15):
+            self.client.get(url)
+        system = self.world.users["system"]
+        for i in range(10):
+            measure = actions.add_measure(problem, acting_user=system, text=f"追加措施{i}", deadline="每季度")
+            actions.assign(problem, "lead", unit=self.world.units["A1dept"], measure=measure, acting_user=system)
+            actions.assign(problem, "cooperating", unit=self.world.units["Aeco"], acting_user=system)
+        with self.assertNumQueries(15):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["problem"].measures.all()), 11)
