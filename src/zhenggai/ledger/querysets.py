@@ -105,8 +105,9 @@ class ChildQuerySet(models.QuerySet):
 
 class AssignmentQuerySet(ChildQuerySet):
     def open(self) -> AssignmentQuerySet:
-        """Assignments on problems not yet completed: what a successor unit inherits."""
-        return self.filter(problem__status__in=OPEN_STATUSES)
+        """What a successor unit or person inherits: assignments on a problem not yet completed,
+        or on a measure not yet completed (even if the problem as a whole is)."""
+        return self.filter(Q(problem__status__in=OPEN_STATUSES) | Q(measure__status__in=OPEN_STATUSES))
 
 
 class PlanQuerySet(models.QuerySet):
