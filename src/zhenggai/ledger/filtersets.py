@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
 from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Assignment, Category, Inspection, Measure, Plan, Problem
-from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Unit, UnitMembership
+from zhenggai.ledger.querysets import held_in_subtree
+from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Unit
 
 DEADLINE_KINDS = (
     ("date", _("Has a due date")),
@@ -115,8 +116,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     def filter_unit(self, queryset, name, unit):
         if unit is None:
             return queryset
-        collectives = UnitMembership.objects.filter(member__path__startswith=unit.path).values("collective_id")
-        held = Assignment.objects.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=collectives))
+        held = Assignment.objects.filter(held_in_subtree(unit.path))
         return queryset.filter(pk__in=held.values("problem_id"))
 
     def filter_kind(self, queryset, name, value):

@@ -23,13 +23,18 @@ def _model(name: str):
     return apps.get_model("ledger", name)
 
 
+def held_in_subtree(path: str) -> Q:
+    """Assignments held by a unit under ``path`` or by a collective with a member under it."""
+    membership = apps.get_model("organizations", "UnitMembership")
+    collectives = membership.objects.filter(member__path__startswith=path).values("collective_id")
+    return Q(unit__path__startswith=path) | Q(unit_id__in=collectives)
+
+
 def _assigned_problem_ids(scope):
     """Ids of problems in which the scope's units hold any role (a subquery, not a list)."""
     assignments = _model("Assignment").objects.all()
     if scope.kind == SUBTREE:
-        membership = apps.get_model("organizations", "UnitMembership")
-        collectives = membership.objects.filter(member__path__startswith=scope.root_path).values("collective_id")
-        assignments = assignments.filter(Q(unit__path__startswith=scope.root_path) | Q(unit_id__in=collectives))
+        assignments = assignments.filter(held_in_subtree(scope.root_path))
     else:
         assignments = assignments.filter(unit_id__in=scope.unit_ids)
     return assignments.values("problem_id")
@@ -57,7 +62,9 @@ class ProblemQuerySet(models.QuerySet):
             return self
         if scope.role != "office" or scope.kind != SUBTREE:
             return self.none()
-        return self.visible_to(user)
+        # Not visible_to: an office *sees* a higher-level plan's problems its units hold,
+        # but only the plan's own jurisdiction may change them.
+        return self.filter(plan__jurisdiction__path__startswith=scope.root_path)
 
     def open(self) -> ProblemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -134,3 +141,9 @@ class InspectionQuerySet(models.QuerySet):
         if scope.kind == SUBTREE:
             condition |= Q(inspected_unit__path__startswith=scope.root_path)
         return self.filter(condition)
+
+
+def visible_problem_count(user) -> models.Count:
+    """Annotation for plans: how many of the plan's problems ``user`` may open."""
+    visible = _model("Problem").objects.visible_to(user).values("pk")
+    return models.Count("problems", filter=Q(problems__in=visible))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from zhenggai.ledger.choices import AssignmentRole
 from zhenggai.ledger.filtersets import ProblemFilterSet
 from zhenggai.ledger.forms import ProblemForm
 from zhenggai.ledger.history import problem_history
-from zhenggai.ledger.models import Assignment, Plan, Problem
+from zhenggai.ledger.models import Assignment, Plan, PlanRevisionChange, Problem
+from zhenggai.ledger.querysets import visible_problem_count
 
 
 class ProblemListView(LoginRequiredMixin, FilterView):
@@ -69,9 +70,11 @@ class ProblemDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         problem = self.object
         context["assignments_by_role"] = _assignments_by_role(problem.problem_assignments)
+        visible = Problem.objects.visible_to(self.request.user)
+        context["merged_into"] = visible.filter(pk=problem.merged_into_id).first() if problem.merged_into_id else None
         context["can_edit"] = Problem.objects.editable_by(self.request.user).filter(pk=problem.pk).exists()
         context["history"] = problem_history(problem)
-        context["revision_changes"] = problem.revision_changes.select_related("revision")
+        context["revision_changes"] = problem.revision_changes.select_related("revision").order_by("pk")
         context["today"] = timezone.localdate()
         return context
 
@@ -139,7 +142,7 @@ class PlanListView(LoginRequiredMixin, ListView):
         return (
             Plan.objects.visible_to(self.request.user)
             .select_related("inspection", "jurisdiction")
-            .annotate(problem_count=Count("problems"))
+            .annotate(problem_count=visible_problem_count(self.request.user))
             .order_by("-issue_date", "pk")
         )
 
@@ -154,7 +157,18 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
         return (
             Plan.objects.visible_to(self.request.user)
             .select_related("inspection__inspected_unit", "jurisdiction", "parent_plan")
-            .prefetch_related("issuing_units", "categories", "revisions__changes__problem")
+            .prefetch_related(
+                "issuing_units",
+                "categories",
+                "revisions",
+                # Only the changes to problems this user may open: an amendment quotes the old and new text.
+                Prefetch(
+                    "revisions__changes",
+                    queryset=PlanRevisionChange.objects.filter(
+                        problem__in=Problem.objects.visible_to(self.request.user).values("pk")
+                    ).select_related("problem"),
+                ),
+            )
         )
 
     def get_context_data(self, **kwargs):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from zhenggai.ledger.api.serializers import (
 )
 from zhenggai.ledger.filtersets import MeasureFilterSet, PlanFilterSet, ProblemFilterSet
 from zhenggai.ledger.models import Assignment, Inspection, Measure, Plan, Problem
+from zhenggai.ledger.querysets import visible_problem_count
 
 _ASSIGNMENTS = Assignment.objects.select_related("unit", "person", "inherited_from")
 
@@ -84,7 +85,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Plan.objects.visible_to(self.request.user)
             .select_related("jurisdiction")
-            .annotate(problem_count=Count("problems"))
+            .annotate(problem_count=visible_problem_count(self.request.user))
             .order_by("-issue_date", "pk")
         )
 

@@ -13,6 +13,11 @@ class PlanListViewTestCase(WorldTestCase):
         self.login(persona)
         return {plan.title for plan in self.client.get(LIST).context["plans"]}
 
+    def test_problem_counts_are_what_the_user_may_open(self):
+        self.login("unit_A1")
+        plans = {plan.title: plan.problem_count for plan in self.client.get(LIST).context["plans"]}
+        self.assertEqual(plans, {"甲市整改方案": 2})
+
     def test_each_persona_sees_its_plans(self):
         self.assertEqual(self.titles("office_P"), {"甲市整改方案", "乙市整改方案"})
         self.assertEqual(self.titles("office_A"), {"甲市整改方案"})
@@ -55,3 +60,47 @@ class PlanDetailViewTestCase(WorldTestCase):
         self.login("unit_A1")
         response = self.client.get(reverse("ledger:plan_detail", args=[self.world.plans["A"].pk]))
         self.assertEqual(response.context["visible_problem_count"], 2)
+
+    def test_amendments_of_problems_the_user_cannot_open_are_not_shown(self):
+        from zhenggai.ledger.actions import ProblemChange, amend_plan
+
+        problems = self.world.problems
+        amend_plan(
+            self.world.plans["A"],
+            acting_user=self.world.users["office_A"],
+            changes=[
+                ProblemChange(problems["a1"], "description", "甲一县可见的新说明"),
+                ProblemChange(problems["a2"], "description", "甲二县才能看到的新说明"),
+            ],
+        )
+        url = reverse("ledger:plan_detail", args=[self.world.plans["A"].pk])
+        self.login("unit_A1")
+        response = self.client.get(url)
+        self.assertContains(response, "甲一县可见的新说明")
+        self.assertNotContains(response, "甲二县才能看到的新说明")
+        self.login("office_A")
+        self.assertContains(self.client.get(url), "甲二县才能看到的新说明")
+
+    def test_query_count_does_not_grow_with_revisions(self):
+        from zhenggai.ledger.actions import ProblemChange, amend_plan
+
+        url = reverse("ledger:plan_detail", args=[self.world.plans["A"].pk])
+        amend_plan(
+            self.world.plans["A"],
+            acting_user=self.world.users["office_A"],
+            changes=[ProblemChange(self.world.problems["a1"], "cause", "原因")],
+        )
+        self.login("unit_A1")
+        # session, user, scope unit, predecessors, collectives, plan with inspection/jurisdiction/parent,
+        # issuing units, categories, revisions, their visible changes with problems, visible problem count
+        with self.assertNumQueries(11):
+            self.client.get(url)
+        for i in range(5):
+            amend_plan(
+                self.world.plans["A"],
+                acting_user=self.world.users["office_A"],
+                changes=[ProblemChange(self.world.problems["a1"], "cause", f"原因{i}")],
+            )
+        with self.assertNumQueries(11):
+            response = self.client.get(url)
+        self.assertContains(response, "原因4")

@@ -68,3 +68,16 @@ class ProblemDetailViewTestCase(WorldTestCase):
         with self.assertNumQueries(15):
             response = self.client.get(url)
         self.assertEqual(len(response.context["problem"].measures.all()), 11)
+
+    def test_a_merged_into_problem_the_user_cannot_open_is_not_shown(self):
+        from zhenggai.ledger import actions
+
+        actions.merge_problems(
+            self.world.problems["a1"], self.world.problems["a2"], acting_user=self.world.users["system"]
+        )
+        self.login("unit_A1")
+        response = self.client.get(self.url("a1"))
+        self.assertIsNone(response.context["merged_into"])
+        self.assertNotContains(response, "问题a2")
+        self.login("office_A")
+        self.assertContains(self.client.get(self.url("a1")), "问题a2")

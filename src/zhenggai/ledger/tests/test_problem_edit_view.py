@@ -68,3 +68,22 @@ class ProblemEditViewTestCase(WorldTestCase):
         self.assertTrue(response.context["form"].errors["title"])
         self.problem.refresh_from_db()
         self.assertEqual(self.problem.title, "问题a1")
+
+    def test_city_office_sees_but_cannot_edit_a_province_plans_problem(self):
+        system, units = self.world.users["system"], self.world.units
+        from zhenggai.ledger import actions
+
+        plan = actions.create_plan(
+            acting_user=system,
+            inspection=self.world.plans["A"].inspection,
+            title="甲省整改方案",
+            jurisdiction=units["P"],
+            level="province",
+        )
+        problem = actions.create_problem(plan, acting_user=system, title="省级问题")
+        actions.assign(problem, "lead", unit=units["A1"], acting_user=system)
+        self.login("office_A")
+        self.assertEqual(self.client.get(reverse("ledger:problem_detail", args=[problem.pk])).status_code, 200)
+        self.assertEqual(self.client.get(reverse("ledger:problem_edit", args=[problem.pk])).status_code, 403)
+        self.login("office_P")
+        self.assertEqual(self.client.get(reverse("ledger:problem_edit", args=[problem.pk])).status_code, 200)
