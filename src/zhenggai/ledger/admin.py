@@ -4,6 +4,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from zhenggai.ledger.models import Assignment, Category, Inspection, Measure, Plan, PlanRevision, Problem, Target
 
 
+class ReadOnlyAdminMixin:
+    """Problems, targets, measures and assignments change only through ledger.actions (version checks,
+    deadline parsing, history reasons); the admin lets administrators browse them and their history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Inspection)
 class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ("team", "kind", "level", "inspected_unit", "feedback_date")
@@ -33,13 +47,13 @@ class PlanRevisionAdmin(admin.ModelAdmin):
     list_select_related = ("plan",)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Target
     fields = ("number_text", "text", "due_raw")
     extra = 0
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Assignment
     fields = ("role", "unit", "person", "raw_text", "measure", "target")
     autocomplete_fields = ("unit", "person")
@@ -47,7 +61,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(SimpleHistoryAdmin):
+class ProblemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "plan", "status", "due_date", "due_raw")
     list_select_related = ("plan",)
     list_filter = ("status", "plan")
@@ -58,7 +72,7 @@ class ProblemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "problem", "due_date")
     list_select_related = ("problem",)
     search_fields = ("text",)
@@ -66,7 +80,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "problem", "status", "due_date")
     list_select_related = ("problem",)
     search_fields = ("text",)

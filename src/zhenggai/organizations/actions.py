@@ -11,15 +11,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from zhenggai.core.audit import stamp
 from zhenggai.core.text import match_key
 from zhenggai.organizations.choices import UnitLevel
-from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Person, Unit, UnitAlias, UnitMembership
+from zhenggai.organizations.models import Person, Unit, UnitAlias, UnitMembership
 
 __all__ = [
     "add_alias",
@@ -77,20 +75,10 @@ def add_alias(unit: Unit, name: str, *, acting_user) -> UnitAlias:
 
 @transaction.atomic
 def move_unit(unit: Unit, new_parent: Unit | None, *, acting_user) -> Unit:
-    """Re-hang a unit (and its subtree) under another parent, rewriting the tree paths."""
+    """Re-hang a unit (and its subtree) under another parent; ``Unit.save`` rewrites the tree paths."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if new_parent is not None and new_parent.path.startswith(unit.path):
-        raise ValidationError({"parent": _("A unit cannot be moved under itself or its own subtree.")})
-    old_path = unit.path
-    unit.parent = new_parent
-    new_path = unit.computed_path()
-    stamp(unit, acting_user, "move")
-    unit.save()
-    shift = (len(new_path) - len(old_path)) // PATH_SEGMENT_WIDTH
-    Unit.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + shift
-    )
-    unit.refresh_from_db()
+    unit.parent = Unit.objects.select_for_update().get(pk=new_parent.pk) if new_parent is not None else None
+    stamp(unit, acting_user, "move").save()
     return unit
 
 

@@ -23,8 +23,10 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_filter = ("level", "is_active")
     list_select_related = ("parent", "successor")
     search_fields = ("name", "short_name", "aliases__name")
-    autocomplete_fields = ("parent", "successor")
-    readonly_fields = ("path", "depth")
+    autocomplete_fields = ("parent",)
+    # A successor takes over open tasks: record it with organizations.actions.record_succession,
+    # never by editing the field. A new parent is fine: Unit.save() rewrites the subtree's paths.
+    readonly_fields = ("path", "depth", "successor", "succeeded_on", "succession_reason")
     inlines = (UnitAliasInline, UnitMembershipInline)
 
 
@@ -33,4 +35,5 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_display = ("name", "title", "unit", "is_active")
     list_select_related = ("unit",)
     search_fields = ("name", "title")
-    autocomplete_fields = ("unit", "successor", "user")
+    autocomplete_fields = ("unit", "user")
+    readonly_fields = ("successor", "left_on")  # hand-over moves tasks: organizations.actions.hand_over_person

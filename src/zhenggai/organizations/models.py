@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -121,12 +123,26 @@ class Unit(models.Model):
         self.name_key = match_key(self.name)
         self.short_name_key = match_key(self.short_name)
         creating = self.pk is None
+        moved = not creating and self.parent_id != getattr(self, "_loaded_parent_id", self.parent_id)
+        new_prefix = self._parent_path() if moved else ""
+        if moved and self.path and new_prefix.startswith(self.path):
+            raise ValidationError({"parent": _("A unit cannot be moved under itself or its own subtree.")})
         super().save(*args, **kwargs)
         if creating or not self.path:
             # The path needs the primary key, which exists only after the INSERT.
-            self.path = self.computed_path()
+            self.path = self._parent_path() + path_segment(self.pk)
             self.depth = len(self.path) // PATH_SEGMENT_WIDTH - 1
             Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+        elif moved:
+            self._rewrite_subtree(new_prefix + path_segment(self.pk))
+        self._loaded_parent_id = self.parent_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Remember the parent as loaded, so save() can tell a move (and rewrite the paths).
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_parent_id = instance.__dict__.get("parent_id")
+        return instance
 
     @property
     def is_jurisdiction(self) -> bool:
@@ -136,9 +152,20 @@ class Unit(models.Model):
     def is_collective(self) -> bool:
         return self.level == UnitLevel.COLLECTIVE
 
-    def computed_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else ""
-        return prefix + path_segment(self.pk)
+    def _parent_path(self) -> str:
+        """The parent's path as stored now (read from the database, not from a possibly stale object)."""
+        if not self.parent_id:
+            return ""
+        return Unit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
+
+    def _rewrite_subtree(self, new_path: str) -> None:
+        """Give this unit and everything under it paths below the new parent, in one UPDATE."""
+        old_path = Unit.objects.filter(pk=self.pk).values_list("path", flat=True).get()
+        shift = (len(new_path) - len(old_path)) // PATH_SEGMENT_WIDTH
+        Unit.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + shift
+        )
+        self.path, self.depth = new_path, len(new_path) // PATH_SEGMENT_WIDTH - 1
 
     def ancestors(self) -> UnitQuerySet:
         """The units above this one, root first (one query)."""

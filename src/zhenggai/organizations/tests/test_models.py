@@ -43,3 +43,44 @@ class OpenMeasureSuccessionTestCase(WorldTestCase):
         on_problem.refresh_from_db()
         self.assertEqual((on_measure.unit, on_measure.inherited_from), (new, old))
         self.assertEqual(on_problem.unit, old)
+
+
+class UnitPathTestCase(WorldTestCase):
+    def test_changing_the_parent_by_save_rewrites_the_subtree_paths(self):
+        from zhenggai.organizations.models import Unit
+
+        units = self.world.units
+        a1 = Unit.objects.get(pk=units["A1"].pk)
+        a1.parent = units["B"]  # what an administrator does in the admin
+        a1.save()
+        dept = Unit.objects.get(pk=units["A1dept"].pk)
+        b = Unit.objects.get(pk=units["B"].pk)
+        self.assertTrue(dept.path.startswith(b.path))
+        self.assertEqual((a1.depth, dept.depth), (2, 3))
+        self.assertIn(units["A1dept"], Unit.objects.subtree(b))
+        self.assertNotIn(units["A1dept"], Unit.objects.subtree(Unit.objects.get(pk=units["A"].pk)))
+
+    def test_moving_under_a_stale_parent_object_uses_the_parents_current_path(self):
+        from zhenggai.organizations.models import Unit
+
+        units, system = self.world.units, self.world.users["system"]
+        a1, a2 = units["A1"], units["A2"]  # objects loaded before the first move
+        actions.move_unit(a1, units["B"], acting_user=system)
+        actions.move_unit(a2, a1, acting_user=system)  # a1 in memory still has its old path
+        a1_now, a2_now = Unit.objects.get(pk=a1.pk), Unit.objects.get(pk=a2.pk)
+        self.assertTrue(a2_now.path.startswith(a1_now.path))
+        self.assertEqual(a2_now.depth, a1_now.depth + 1)
+
+    def test_a_unit_cannot_be_moved_under_its_own_subtree(self):
+        from django.core.exceptions import ValidationError
+
+        from zhenggai.organizations.models import Unit
+
+        units = self.world.units
+        with self.assertRaises(ValidationError):
+            actions.move_unit(units["A"], units["A1dept"], acting_user=self.world.users["system"])
+        a = Unit.objects.get(pk=units["A"].pk)
+        a.parent = units["A1"]
+        with self.assertRaises(ValidationError):
+            a.save()
+        self.assertEqual(Unit.objects.get(pk=units["A"].pk).parent_id, units["P"].pk)
