@@ -202,11 +202,16 @@ def update_problem(
 @transaction.atomic
 def merge_problems(problem: Problem, into: Problem, *, acting_user) -> Problem:
     """Record that ``problem`` is rectified together with ``into`` (合并整改)."""
-    if problem.pk == into.pk or into.merged_into_id == problem.pk:
-        raise ValidationError({"merged_into": _("A problem cannot be merged into itself.")})
-    if problem.plan_id != into.plan_id:
-        raise ValidationError({"merged_into": _("Problems of different plans cannot be merged.")})
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    into = Problem.objects.select_for_update().get(pk=into.pk)
+    if locked.plan_id != into.plan_id:
+        raise ValidationError({"merged_into": _("Problems of different plans cannot be merged.")})
+    chain, current = set(), into
+    while current is not None and current.pk not in chain:  # A→B, B→C, then C→A would close a loop
+        chain.add(current.pk)
+        current = Problem.objects.filter(pk=current.merged_into_id).first() if current.merged_into_id else None
+    if locked.pk in chain:
+        raise ValidationError({"merged_into": _("A problem cannot be merged into itself.")})
     locked.merged_into = into
     locked.version += 1
     stamp(locked, acting_user, "merge").save()
@@ -265,6 +270,8 @@ def update_measure(measure: Measure, *, acting_user, changes: dict[str, Any]) ->
             locked.text = _require_text(value, "text", _("A measure needs text."))
         elif field == "status" and value not in ItemStatus.values:
             raise ValidationError({"status": _("Unknown status.")})
+        elif field == "target" and value is not None and value.problem_id != locked.problem_id:
+            raise ValidationError({"target": _("The target belongs to another problem.")})
         else:
             setattr(locked, field, value)
     stamp(locked, acting_user, "edit").save()

@@ -121,6 +121,9 @@ def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: s
     if predecessor.pk == successor.pk:
         raise ValidationError({"successor": _("A unit cannot succeed itself.")})
     predecessor = Unit.objects.select_for_update().get(pk=predecessor.pk)
+    successor = Unit.objects.select_for_update().get(pk=successor.pk)
+    if not successor.is_active:
+        raise ValidationError({"successor": _("The successor has itself been abolished; name its successor.")})
     if predecessor.pk in _successor_chain(successor.pk):
         raise ValidationError({"successor": _("That would make a succession cycle.")})
     predecessor.successor = successor
@@ -160,6 +163,9 @@ def hand_over_person(old: Person, new: Person, *, on: date, acting_user) -> int:
     if old.pk == new.pk:
         raise ValidationError({"successor": _("A person cannot succeed themselves.")})
     old = Person.objects.select_for_update().get(pk=old.pk)
+    new = Person.objects.get(pk=new.pk)
+    if not new.is_active:
+        raise ValidationError({"successor": _("The successor is no longer in office.")})
     old.successor, old.left_on, old.is_active = new, on, False
     stamp(old, acting_user, "hand over")
     old.save()

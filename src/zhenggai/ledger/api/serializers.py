@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -117,12 +118,18 @@ class ProblemUpdateSerializer(serializers.Serializer):
     cause = serializers.CharField(required=False, allow_blank=True)
     deadline = serializers.CharField(max_length=500, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), required=False, allow_null=True)
+
+    def __init__(self, *args, problem: Problem | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the problem's own plan's categories: another plan's category id must look like any unknown id.
+        if problem is not None:
+            self.fields["category"].queryset = Category.objects.filter(plan_id=problem.plan_id)
 
     def validate(self, attrs):
         changes = {k: v for k, v in attrs.items() if k in PROBLEM_EDITABLE_FIELDS}
         if not changes:
-            raise serializers.ValidationError("Give at least one field to change.")
+            raise serializers.ValidationError(_("Give at least one field to change."))
         return attrs
 
 

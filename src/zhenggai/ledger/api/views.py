@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -44,8 +45,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def partial_update(self, request, pk=None):
         problem = self.get_object()  # 404 when not visible
         if not Problem.objects.editable_by(request.user).filter(pk=problem.pk).exists():
-            raise PermissionDenied("You may read this problem but not change it.")
-        data = ProblemUpdateSerializer(data=request.data)
+            raise PermissionDenied(_("You may read this problem but not change it."))
+        data = ProblemUpdateSerializer(data=request.data, problem=problem)
         data.is_valid(raise_exception=True)
         changes = {k: v for k, v in data.validated_data.items() if k != "version"}
         try:

@@ -380,3 +380,18 @@ class ProblemPatchTestCase(ProblemApiTestCase):
         response = self.patch("office_A", a1, {"version": 2})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.snapshot(a1), before)
+
+
+class ProblemPatchCategoryTestCase(ProblemApiTestCase):
+    def test_a_category_of_another_plan_looks_like_an_unknown_id(self):
+        from zhenggai.ledger.actions import add_category
+
+        other = add_category(self.world.plans["B"], acting_user=self.world.users["system"], title="乙市类别")
+        problem = self.world.problems["a1"]
+        foreign = self.patch("office_A", problem, {"version": problem.version, "category": other.pk})
+        unknown = self.patch("office_A", problem, {"version": problem.version, "category": 999999})
+        self.assertEqual((foreign.status_code, unknown.status_code), (400, 400))
+        self.assertEqual(
+            foreign.json()["category"][0].replace(str(other.pk), "ID"),
+            unknown.json()["category"][0].replace("999999", "ID"),
+        )

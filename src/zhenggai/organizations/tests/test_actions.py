@@ -351,8 +351,12 @@ class SuccessionTestCase(OrgActionTestCase):
     def test_it_refuses_a_cycle_through_a_predecessor_that_already_has_a_successor(self):
         x, y, w = self.unit("甲局"), self.unit("乙局"), self.unit("丁局")
         org.record_succession(x, y, on=date(2020, 1, 1), reason="一", acting_user=self.system)
-        org.record_succession(w, self.reload(x), on=date(2020, 6, 1), reason="二", acting_user=self.system)
-        # w -> x -> y; making x's successor w would give x -> w -> x
+        # x is abolished: it cannot take over anything
+        with self.assertRaises(ValidationError):
+            org.record_succession(w, self.reload(x), on=date(2020, 6, 1), reason="二", acting_user=self.system)
+        # data edited by hand (w -> x while x is active again) must still not let x -> w close a loop
+        Unit.objects.filter(pk=x.pk).update(is_active=True)
+        Unit.objects.filter(pk=w.pk).update(successor_id=x.pk)
         with self.assertRaises(ValidationError):
             org.record_succession(
                 self.reload(x), self.reload(w), on=date(2021, 1, 1), reason="三", acting_user=self.system

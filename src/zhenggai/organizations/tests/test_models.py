@@ -84,3 +84,17 @@ class UnitPathTestCase(WorldTestCase):
         with self.assertRaises(ValidationError):
             a.save()
         self.assertEqual(Unit.objects.get(pk=units["A"].pk).parent_id, units["P"].pk)
+
+
+class AbolishedSuccessorTestCase(WorldTestCase):
+    def test_tasks_cannot_pass_to_an_abolished_unit_or_a_person_out_of_office(self):
+        from django.core.exceptions import ValidationError
+
+        units, system = self.world.units, self.world.users["system"]
+        with self.assertRaises(ValidationError):  # 国土资源局 was itself replaced by 自然资源局
+            actions.record_succession(units["A2"], units["Aland"], on=date(2026, 1, 1), reason="x", acting_user=system)
+        old = actions.create_person(acting_user=system, name="甲")
+        gone = actions.create_person(acting_user=system, name="乙")
+        actions.hand_over_person(gone, old, on=date(2026, 1, 1), acting_user=system)
+        with self.assertRaises(ValidationError):
+            actions.hand_over_person(old, gone, on=date(2026, 2, 1), acting_user=system)
