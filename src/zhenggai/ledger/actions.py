@@ -111,13 +111,15 @@ def set_plan_status(plan: Plan, status: str, *, acting_user) -> Plan:
 
 @transaction.atomic
 def add_category(plan: Plan, *, acting_user, title: str, number_text: str = "", declared_count=None) -> Category:
-    return Category.objects.create(
+    category = Category(
         plan=plan,
         title=_require_text(title, "title", _("A category needs a title.")),
         number_text=number_text,
         declared_count=declared_count,
         position=_next_position(plan.categories.all()),
     )
+    stamp(category, acting_user, "create").save()
+    return category
 
 
 # Problems -------------------------------------------------------------------------

@@ -49,17 +49,16 @@ def create_unit(
     unit = stamp(Unit(name=name, level=level, parent=parent, short_name=short_name, code=code), acting_user, "create")
     unit.save()
     for alias in aliases:
-        _add_alias(unit, alias)
+        _add_alias(unit, alias, acting_user)
     return unit
 
 
-def _add_alias(unit: Unit, name: str) -> UnitAlias:
+def _add_alias(unit: Unit, name: str, acting_user) -> UnitAlias:
     alias = UnitAlias(unit=unit, name=name.strip())
-    alias.key = match_key(alias.name)
-    existing = UnitAlias.objects.filter(unit=unit, key=alias.key).first()
+    existing = UnitAlias.objects.filter(unit=unit, key=match_key(alias.name)).first()
     if existing:
         return existing
-    alias.save()
+    stamp(alias, acting_user, "add alias").save()
     return alias
 
 
@@ -67,10 +66,7 @@ def _add_alias(unit: Unit, name: str) -> UnitAlias:
 def add_alias(unit: Unit, name: str, *, acting_user) -> UnitAlias:
     if not (name or "").strip():
         raise ValidationError({"name": _("An alias cannot be empty.")})
-    alias = _add_alias(unit, name)
-    stamp(unit, acting_user, "add alias")
-    unit.save()  # a history row on the unit records who added the alias and when
-    return alias
+    return _add_alias(unit, name, acting_user)
 
 
 @transaction.atomic
@@ -90,13 +86,12 @@ def set_collective_members(collective: Unit, members: Iterable[Unit], *, acting_
     member_ids = {m.pk for m in members}
     if collective.pk in member_ids:
         raise ValidationError({"members": _("A collective cannot contain itself.")})
-    UnitMembership.objects.filter(collective=collective).exclude(member_id__in=member_ids).delete()
+    # One row at a time (collectives have a handful of members) so each change has its history row.
+    for membership in UnitMembership.objects.filter(collective=collective).exclude(member_id__in=member_ids):
+        stamp(membership, acting_user, "remove member").delete()
     existing = set(UnitMembership.objects.filter(collective=collective).values_list("member_id", flat=True))
-    UnitMembership.objects.bulk_create(
-        [UnitMembership(collective=collective, member_id=pk) for pk in sorted(member_ids - existing)]
-    )
-    stamp(collective, acting_user, "set members")
-    collective.save()
+    for pk in sorted(member_ids - existing):
+        stamp(UnitMembership(collective=collective, member_id=pk), acting_user, "add member").save()
 
 
 def _successor_chain(unit_id: int) -> list[int]:

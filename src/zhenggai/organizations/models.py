@@ -195,6 +195,8 @@ class UnitAlias(models.Model):
     name = models.CharField(_("alias"), max_length=200)
     key = models.CharField(max_length=200, editable=False, db_index=True)
 
+    history = HistoricalRecords(excluded_fields=["key"])
+
     class Meta:
         verbose_name = _("unit alias")
         verbose_name_plural = _("unit aliases")
@@ -213,6 +215,8 @@ class UnitMembership(models.Model):
 
     collective = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
     member = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="member_of")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("collective membership")

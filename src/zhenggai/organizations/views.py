@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from zhenggai.organizations.filtersets import UnitFilterSet
-from zhenggai.organizations.models import Unit, UnitAlias
+from zhenggai.organizations.models import Unit, UnitAlias, UnitMembership
 
 
 class UnitListView(LoginRequiredMixin, FilterView):
@@ -55,5 +56,31 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         unit = self.object
         context["ancestors"] = unit.ancestors()
         context["children"] = unit.children.order_by("path")[:200]
-        context["history"] = unit.history.select_related("history_user").order_by("-history_date")[:50]
+        context["history"] = unit_history(unit)
         return context
+
+
+def unit_history(unit: Unit, limit: int = 50) -> list[dict]:
+    """The unit's own history rows with those of its aliases and (for a collective) its members, newest first."""
+    rows = []
+    sources = (
+        (unit.history.all(), lambda h: h.name),
+        (UnitAlias.history.filter(unit_id=unit.pk), lambda h: _("Alias: %(name)s") % {"name": h.name}),
+        (
+            UnitMembership.history.filter(collective_id=unit.pk).select_related("member"),
+            lambda h: _("Member: %(name)s") % {"name": h.member.name if h.member else h.member_id},
+        ),
+    )
+    for queryset, describe in sources:
+        for h in queryset.select_related("history_user").order_by("-history_date")[:limit]:
+            rows.append(
+                {
+                    "when": h.history_date,
+                    "user": h.history_user,
+                    "kind": h.get_history_type_display(),
+                    "reason": h.history_change_reason or "",
+                    "what": describe(h),
+                }
+            )
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    return rows[:limit]

@@ -166,6 +166,8 @@ class Category(models.Model):
     title = models.CharField(_("title"), max_length=300)
     declared_count = models.PositiveIntegerField(_("declared number of problems"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("problem category")
         verbose_name_plural = _("problem categories")

@@ -168,3 +168,21 @@ class UnitDetailViewTestCase(WorldTestCase):
     def test_unknown_unit_is_404(self):
         self.login("system")
         self.assertEqual(self.client.get("/units/999999/").status_code, 404)
+
+
+class UnitHistoryTestCase(WorldTestCase):
+    def test_alias_and_member_changes_appear_with_their_author(self):
+        from zhenggai.organizations import actions
+
+        units, office = self.world.units, self.world.users["office_A"]
+        actions.add_alias(units["A1"], "甲一县人民政府", acting_user=office)
+        actions.set_collective_members(units["Acounties"], [units["A2"]], acting_user=office)
+        self.login("unit_A1")
+        alias_rows = self.client.get(reverse("organizations:unit_detail", args=[units["A1"].pk])).context["history"]
+        self.assertIn(
+            ("别名：甲一县人民政府", office, "add alias"), [(r["what"], r["user"], r["reason"]) for r in alias_rows]
+        )
+        rows = self.client.get(reverse("organizations:unit_detail", args=[units["Acounties"].pk])).context["history"]
+        self.assertIn(
+            ("成员单位：甲一县", office, "remove member"), [(r["what"], r["user"], r["reason"]) for r in rows]
+        )
