@@ -73,7 +73,7 @@ class ProblemDetailView(LoginRequiredMixin, DetailView):
         visible = Problem.objects.visible_to(self.request.user)
         context["merged_into"] = visible.filter(pk=problem.merged_into_id).first() if problem.merged_into_id else None
         context["can_edit"] = Problem.objects.editable_by(self.request.user).filter(pk=problem.pk).exists()
-        context["history"] = problem_history(problem)
+        context["history"] = problem_history(problem, self.request.user)
         context["revision_changes"] = problem.revision_changes.select_related("revision").order_by("pk")
         context["today"] = timezone.localdate()
         return context

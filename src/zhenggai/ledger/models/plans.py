@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -155,6 +156,16 @@ class PlanRevisionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision} · {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as a reader calls it (整改时限, 整改目标 …)."""
+        if self.field == "deadline":
+            return str(_("Deadline"))
+        try:
+            return str(self.problem._meta.get_field(self.field).verbose_name) if self.problem_id else self.field
+        except FieldDoesNotExist:
+            return self.field
 
 
 class Category(models.Model):

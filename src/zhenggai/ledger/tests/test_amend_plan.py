@@ -44,3 +44,17 @@ class AmendPlanTestCase(WorldTestCase):
         self.assertFalse(PlanRevision.objects.exists())
         self.world.problems["a1"].refresh_from_db()
         self.assertEqual(self.world.problems["a1"].title, "问题a1")
+
+    def test_changed_fields_are_labelled_for_readers(self):
+        revision = actions.amend_plan(
+            self.world.plans["A"],
+            acting_user=self.world.users["office_A"],
+            changes=[
+                ProblemChange(self.world.problems["a1"], "deadline", "2027年年底前"),
+                ProblemChange(self.world.problems["a1"], "cause", "原因"),
+            ],
+        )
+        from django.utils import translation
+
+        with translation.override("zh-hans"):
+            self.assertEqual([c.field_label for c in revision.changes.order_by("pk")], ["整改时限", "原因分析"])

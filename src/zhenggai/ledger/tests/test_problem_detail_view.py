@@ -31,8 +31,9 @@ class ProblemDetailViewTestCase(WorldTestCase):
         history = response.context["history"]
         self.assertTrue(any(entry.reason == "create" for entry in history))
         status_changes = [c for entry in history for c in entry.changes if c.field == "status"]
-        self.assertEqual(status_changes[0].old, "not_started")
-        self.assertEqual(status_changes[0].new, "in_progress")
+        self.assertEqual(
+            (status_changes[0].label, status_changes[0].old, status_changes[0].new), ("整改状态", "尚未启动", "整改中")
+        )
         self.assertTrue(all(entry.user == self.world.users["system"] for entry in history))
         self.assertFalse(response.context["can_edit"])
 
@@ -81,3 +82,25 @@ class ProblemDetailViewTestCase(WorldTestCase):
         self.assertNotContains(response, "问题a2")
         self.login("office_A")
         self.assertContains(self.client.get(self.url("a1")), "问题a2")
+
+
+class ProblemHistoryNamesTestCase(WorldTestCase):
+    def test_linked_objects_are_named_and_invisible_problems_are_not(self):
+        from zhenggai.ledger import actions
+
+        system, p = self.world.users["system"], self.world.problems
+        category = actions.add_category(self.world.plans["A"], acting_user=system, title="例行督察反馈问题")
+        actions.update_problem(p["a1"], acting_user=system, expected_version=2, changes={"category": category})
+        actions.merge_problems(p["a1"], p["a2"], acting_user=system)
+        changes = {}
+        self.login("unit_A1")
+        for entry in self.client.get(reverse("ledger:problem_detail", args=[p["a1"].pk])).context["history"]:
+            for change in entry.changes:
+                changes[change.field] = change
+        self.assertEqual((changes["category"].label, changes["category"].new), ("问题类别", "例行督察反馈问题"))
+        self.assertEqual(changes["merged_into"].new, "—")  # 甲一县 may not open 问题a2
+        self.login("office_A")
+        for entry in self.client.get(reverse("ledger:problem_detail", args=[p["a1"].pk])).context["history"]:
+            for change in entry.changes:
+                if change.field == "merged_into":
+                    self.assertEqual(change.new, "第3项 问题a2")
