@@ -159,8 +159,6 @@ SPECTACULAR_SETTINGS = {
 
 # --- application settings -----------------------------------------------------
 LEDGER_PAGE_SIZE = env_int("LEDGER_PAGE_SIZE", 50)
-# Days before a deadline from which the ledger flags an item as "due soon".
-DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -82,14 +82,17 @@ class ProblemQuerySet(models.QuerySet):
         )
 
     def for_detail(self, user) -> ProblemQuerySet:
-        """What a problem's page and API detail show, in a fixed number of queries: targets, the
-        user's visible aspects, measures with their own assignments, the problem-level assignments."""
+        """What a problem's page and API detail show, in a fixed number of queries: targets and measures
+        with their own assignments, the user's visible aspects, the problem-level assignments."""
         assignments = _model("Assignment").objects.select_related("unit", "person", "inherited_from")
         measures = _model("Measure").objects.prefetch_related(
             models.Prefetch("assignments", queryset=assignments, to_attr="own_assignments")
         )
+        targets = _model("Target").objects.prefetch_related(
+            models.Prefetch("assignments", queryset=assignments, to_attr="own_assignments")
+        )
         return self.select_related("plan__inspection", "category", "parent", "merged_into").prefetch_related(
-            "targets",
+            models.Prefetch("targets", queryset=targets),
             models.Prefetch("children", queryset=_model("Problem").objects.visible_to(user)),
             models.Prefetch("measures", queryset=measures),
             models.Prefetch(

@@ -48,10 +48,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class TargetSerializer(serializers.ModelSerializer):
     deadline = DeadlineSerializer(source="*")
+    assignments = AssignmentSerializer(many=True, source="own_assignments", read_only=True)
 
     class Meta:
         model = Target
-        fields = ["id", "number_text", "text", "deadline"]
+        fields = ["id", "number_text", "text", "deadline", "assignments"]
 
 
 class MeasureSerializer(serializers.ModelSerializer):

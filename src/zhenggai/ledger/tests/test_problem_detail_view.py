@@ -56,19 +56,25 @@ class ProblemDetailViewTestCase(WorldTestCase):
         problem = self.world.problems["a1"]
         url = self.url("a1")
         # 1 session, 2 user, 3 scope unit, 4 problem with plan/inspection/category/parent/merged_into,
-        # 5 targets, 6 visible aspects, 7 measures, 8 their assignments with units/persons,
-        # 9 problem-level assignments, 10 can_edit check, 11-14 history of problem/targets/measures/assignments
-        # (each with its users), 15 plan revision changes
-        with self.assertNumQueries(15):
+        # 5 targets, 6 their assignments, 7 visible aspects, 8 measures, 9 their assignments with units/persons,
+        # 10 problem-level assignments, 11 can_edit check, 12-15 history of problem/targets/measures/assignments
+        # (each with its users), 16 plan revision changes
+        with self.assertNumQueries(16):
             self.client.get(url)
         system = self.world.users["system"]
         for i in range(10):
             measure = actions.add_measure(problem, acting_user=system, text=f"追加措施{i}", deadline="每季度")
             actions.assign(problem, "lead", unit=self.world.units["A1dept"], measure=measure, acting_user=system)
             actions.assign(problem, "cooperating", unit=self.world.units["Aeco"], acting_user=system)
-        with self.assertNumQueries(15):
+            target = actions.add_target(problem, acting_user=system, text=f"追加目标{i}")
+            actions.assign(problem, "lead", unit=self.world.units["A1"], target=target, acting_user=system)
+        with self.assertNumQueries(16):
             response = self.client.get(url)
         self.assertEqual(len(response.context["problem"].measures.all()), 11)
+        self.assertContains(response, "追加目标9")
+        self.assertEqual(
+            [a.unit for a in response.context["problem"].targets.all()[10].own_assignments], [self.world.units["A1"]]
+        )
 
     def test_a_merged_into_problem_the_user_cannot_open_is_not_shown(self):
         from zhenggai.ledger import actions
