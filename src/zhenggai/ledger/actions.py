@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +32,9 @@ from zhenggai.ledger.models import (
     Problem,
     Target,
 )
+
+if TYPE_CHECKING:
+    from zhenggai.accounts.models import User
 
 __all__ = [
     "PROBLEM_EDITABLE_FIELDS",
@@ -73,7 +76,7 @@ def _require_text(value: str, field: str, message: str) -> str:
 
 
 @transaction.atomic
-def create_inspection(*, acting_user, team: str, inspected_unit, **fields: Any) -> Inspection:
+def create_inspection(*, acting_user: User, team: str, inspected_unit, **fields: Any) -> Inspection:
     inspection = Inspection(team=_require_text(team, "team", _("Name the inspection team.")), **fields)
     inspection.inspected_unit = inspected_unit
     inspection.full_clean()
@@ -83,7 +86,7 @@ def create_inspection(*, acting_user, team: str, inspected_unit, **fields: Any) 
 
 @transaction.atomic
 def create_plan(
-    *, acting_user, inspection: Inspection, title: str, jurisdiction, level: str, issuing_units=(), **fields
+    *, acting_user: User, inspection: Inspection, title: str, jurisdiction, level: str, issuing_units=(), **fields
 ) -> Plan:
     plan = Plan(
         inspection=inspection,
@@ -100,7 +103,7 @@ def create_plan(
 
 
 @transaction.atomic
-def set_plan_status(plan: Plan, status: str, *, acting_user) -> Plan:
+def set_plan_status(plan: Plan, status: str, *, acting_user: User) -> Plan:
     if status not in PlanStatus.values:
         raise ValidationError({"status": _("Unknown plan status.")})
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -110,7 +113,7 @@ def set_plan_status(plan: Plan, status: str, *, acting_user) -> Plan:
 
 
 @transaction.atomic
-def add_category(plan: Plan, *, acting_user, title: str, number_text: str = "", declared_count=None) -> Category:
+def add_category(plan: Plan, *, acting_user: User, title: str, number_text: str = "", declared_count=None) -> Category:
     category = Category(
         plan=plan,
         title=_require_text(title, "title", _("A category needs a title.")),
@@ -129,7 +132,7 @@ def add_category(plan: Plan, *, acting_user, title: str, number_text: str = "", 
 def create_problem(
     plan: Plan,
     *,
-    acting_user,
+    acting_user: User,
     title: str,
     description: str = "",
     cause: str = "",
@@ -180,7 +183,7 @@ def _apply_problem_change(problem: Problem, field: str, value: Any) -> None:
 
 @transaction.atomic
 def update_problem(
-    problem: Problem, *, acting_user, expected_version: int, changes: dict[str, Any], reason: str = "edit"
+    problem: Problem, *, acting_user: User, expected_version: int, changes: dict[str, Any], reason: str = "edit"
 ) -> Problem:
     """Apply ``changes`` if nobody saved the problem since ``expected_version`` was read.
 
@@ -202,7 +205,7 @@ def update_problem(
 
 
 @transaction.atomic
-def merge_problems(problem: Problem, into: Problem, *, acting_user) -> Problem:
+def merge_problems(problem: Problem, into: Problem, *, acting_user: User) -> Problem:
     """Record that ``problem`` is rectified together with ``into`` (合并整改)."""
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     into = Problem.objects.select_for_update().get(pk=into.pk)
@@ -224,7 +227,7 @@ def merge_problems(problem: Problem, into: Problem, *, acting_user) -> Problem:
 
 
 @transaction.atomic
-def add_target(problem: Problem, *, acting_user, text: str, number_text: str = "", deadline: str = "") -> Target:
+def add_target(problem: Problem, *, acting_user: User, text: str, number_text: str = "", deadline: str = "") -> Target:
     target = Target(
         problem=problem,
         text=_require_text(text, "text", _("A target needs text.")),
@@ -240,7 +243,7 @@ def add_target(problem: Problem, *, acting_user, text: str, number_text: str = "
 def add_measure(
     problem: Problem,
     *,
-    acting_user,
+    acting_user: User,
     text: str,
     number_text: str = "",
     deadline: str = "",
@@ -261,7 +264,7 @@ def add_measure(
 
 
 @transaction.atomic
-def update_measure(measure: Measure, *, acting_user, changes: dict[str, Any]) -> Measure:
+def update_measure(measure: Measure, *, acting_user: User, changes: dict[str, Any]) -> Measure:
     locked = Measure.objects.select_for_update().get(pk=measure.pk)
     for field, value in changes.items():
         if field not in MEASURE_EDITABLE_FIELDS:
@@ -281,7 +284,7 @@ def update_measure(measure: Measure, *, acting_user, changes: dict[str, Any]) ->
 
 
 @transaction.atomic
-def delete_measure(measure: Measure, *, acting_user) -> None:
+def delete_measure(measure: Measure, *, acting_user: User) -> None:
     stamp(measure, acting_user, "delete")
     measure.delete()
 
@@ -294,7 +297,7 @@ def assign(
     problem: Problem,
     role: str,
     *,
-    acting_user,
+    acting_user: User,
     unit=None,
     person=None,
     raw_text: str = "",
@@ -329,7 +332,7 @@ def assign(
 
 
 @transaction.atomic
-def remove_assignment(assignment: Assignment, *, acting_user) -> None:
+def remove_assignment(assignment: Assignment, *, acting_user: User) -> None:
     stamp(assignment, acting_user, "unassign")
     assignment.delete()
 
@@ -358,7 +361,7 @@ def _field_text(problem: Problem, field: str) -> str:
 def amend_plan(
     plan: Plan,
     *,
-    acting_user,
+    acting_user: User,
     changes: list[ProblemChange],
     title: str = "",
     doc_number: str = "",

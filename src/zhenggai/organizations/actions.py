@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,9 @@ from zhenggai.core.audit import stamp
 from zhenggai.core.text import match_key
 from zhenggai.organizations.choices import UnitLevel
 from zhenggai.organizations.models import Person, Unit, UnitAlias, UnitMembership
+
+if TYPE_CHECKING:
+    from zhenggai.accounts.models import User
 
 __all__ = [
     "add_alias",
@@ -33,7 +37,7 @@ __all__ = [
 @transaction.atomic
 def create_unit(
     *,
-    acting_user,
+    acting_user: User,
     name: str,
     level: str,
     parent: Unit | None = None,
@@ -53,7 +57,7 @@ def create_unit(
     return unit
 
 
-def _add_alias(unit: Unit, name: str, acting_user) -> UnitAlias:
+def _add_alias(unit: Unit, name: str, acting_user: User) -> UnitAlias:
     alias = UnitAlias(unit=unit, name=name.strip())
     existing = UnitAlias.objects.filter(unit=unit, key=match_key(alias.name)).first()
     if existing:
@@ -63,14 +67,14 @@ def _add_alias(unit: Unit, name: str, acting_user) -> UnitAlias:
 
 
 @transaction.atomic
-def add_alias(unit: Unit, name: str, *, acting_user) -> UnitAlias:
+def add_alias(unit: Unit, name: str, *, acting_user: User) -> UnitAlias:
     if not (name or "").strip():
         raise ValidationError({"name": _("An alias cannot be empty.")})
     return _add_alias(unit, name, acting_user)
 
 
 @transaction.atomic
-def move_unit(unit: Unit, new_parent: Unit | None, *, acting_user) -> Unit:
+def move_unit(unit: Unit, new_parent: Unit | None, *, acting_user: User) -> Unit:
     """Re-hang a unit (and its subtree) under another parent; ``Unit.save`` rewrites the tree paths."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     unit.parent = Unit.objects.select_for_update().get(pk=new_parent.pk) if new_parent is not None else None
@@ -79,7 +83,7 @@ def move_unit(unit: Unit, new_parent: Unit | None, *, acting_user) -> Unit:
 
 
 @transaction.atomic
-def set_collective_members(collective: Unit, members: Iterable[Unit], *, acting_user) -> None:
+def set_collective_members(collective: Unit, members: Iterable[Unit], *, acting_user: User) -> None:
     """Replace the member list of a collective unit (各县区政府 → the county governments)."""
     if not collective.is_collective:
         raise ValidationError({"collective": _("Only a collective unit has members.")})
@@ -105,7 +109,7 @@ def _successor_chain(unit_id: int) -> list[int]:
 
 
 @transaction.atomic
-def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: str, acting_user) -> int:
+def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: str, acting_user: User) -> int:
     """Record that ``successor`` took over ``predecessor`` (机构改革) and hand it the open tasks.
 
     Returns the number of assignments moved. Closed tasks stay with the predecessor;
@@ -142,7 +146,9 @@ def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: s
 
 
 @transaction.atomic
-def create_person(*, acting_user, name: str, unit: Unit | None = None, title: str = "", phone: str = "") -> Person:
+def create_person(
+    *, acting_user: User, name: str, unit: Unit | None = None, title: str = "", phone: str = ""
+) -> Person:
     if not (name or "").strip():
         raise ValidationError({"name": _("A person needs a name.")})
     person = stamp(Person(name=name.strip(), unit=unit, title=title, phone=phone), acting_user, "create")
@@ -151,7 +157,7 @@ def create_person(*, acting_user, name: str, unit: Unit | None = None, title: st
 
 
 @transaction.atomic
-def hand_over_person(old: Person, new: Person, *, on: date, acting_user) -> int:
+def hand_over_person(old: Person, new: Person, *, on: date, acting_user: User) -> int:
     """A leader or responsible person left office: the successor takes the open tasks ("由接任的领导负责")."""
     from zhenggai.ledger.models import Assignment
 
