@@ -80,7 +80,9 @@ def build_world() -> World:
         )
         ledger.assign(p[key], role, unit=u[holder], acting_user=system)
         if status != ItemStatus.NOT_STARTED:
-            ledger.update_problem(p[key], acting_user=system, expected_version=1, changes={"status": status})
+            ledger.update_problem(
+                p[key], acting_user=system, expected_version=1, changes={"status": status}, historical=True
+            )
             p[key].refresh_from_db()
         return p[key]
 

@@ -183,13 +183,24 @@ def _apply_problem_change(problem: Problem, field: str, value: Any) -> None:
 
 @transaction.atomic
 def update_problem(
-    problem: Problem, *, acting_user: User, expected_version: int, changes: dict[str, Any], reason: str = "edit"
+    problem: Problem,
+    *,
+    acting_user: User,
+    expected_version: int,
+    changes: dict[str, Any],
+    reason: str = "edit",
+    historical: bool = False,
 ) -> Problem:
     """Apply ``changes`` if nobody saved the problem since ``expected_version`` was read.
 
     The row is locked (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE
     transaction holds the write lock) so two concurrent saves are serialised and
     the second sees the bumped version and fails with ConflictError.
+
+    Sign-off (完成交账销号) is the outcome of the acceptance procedure, not an edit: an
+    ordinary edit may neither set it nor change a signed-off problem. ``historical``
+    is for recording the state of items signed off before they entered the system
+    (imports, the demo).
     """
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     if locked.version != expected_version:
@@ -197,6 +208,10 @@ def update_problem(
             _("Someone else saved this problem in the meantime. Reload it, then make your change again."),
             current_version=locked.version,
         )
+    if not historical and locked.status == ItemStatus.SIGNED_OFF:
+        raise ValidationError(_("This problem has been signed off; it cannot be changed unless it is reopened."))
+    if not historical and changes.get("status") == ItemStatus.SIGNED_OFF:
+        raise ValidationError({"status": _("Sign-off is recorded by the acceptance procedure, not by editing.")})
     for field, value in changes.items():
         _apply_problem_change(locked, field, value)
     locked.version += 1

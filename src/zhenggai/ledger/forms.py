@@ -30,6 +30,8 @@ class ProblemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.problem = problem
         self.fields["category"].queryset = Category.objects.filter(plan_id=problem.plan_id)
+        # Sign-off comes from the acceptance procedure; an edit cannot choose it.
+        self.fields["status"].choices = [c for c in ItemStatus.choices if c[0] != ItemStatus.SIGNED_OFF]
 
     @classmethod
     def initial_for(cls, problem: Problem) -> dict:

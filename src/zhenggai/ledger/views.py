@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 
 from zhenggai.core.errors import ConflictError
 from zhenggai.ledger import actions
-from zhenggai.ledger.choices import AssignmentRole
+from zhenggai.ledger.choices import AssignmentRole, ItemStatus
 from zhenggai.ledger.filtersets import ProblemFilterSet
 from zhenggai.ledger.forms import ProblemForm
 from zhenggai.ledger.history import problem_history
@@ -72,7 +72,10 @@ class ProblemDetailView(LoginRequiredMixin, DetailView):
         context["assignments_by_role"] = _assignments_by_role(problem.problem_assignments)
         visible = Problem.objects.visible_to(self.request.user)
         context["merged_into"] = visible.filter(pk=problem.merged_into_id).first() if problem.merged_into_id else None
-        context["can_edit"] = Problem.objects.editable_by(self.request.user).filter(pk=problem.pk).exists()
+        context["can_edit"] = (
+            problem.status != ItemStatus.SIGNED_OFF
+            and Problem.objects.editable_by(self.request.user).filter(pk=problem.pk).exists()
+        )
         context["history"] = problem_history(problem, self.request.user)
         context["revision_changes"] = problem.revision_changes.select_related("revision").order_by("pk")
         context["today"] = timezone.localdate()
@@ -93,6 +96,11 @@ class ProblemEditView(LoginRequiredMixin, FormView):
         )
         if not Problem.objects.editable_by(request.user).filter(pk=self.problem.pk).exists():
             raise PermissionDenied
+        if self.problem.status == ItemStatus.SIGNED_OFF:
+            messages.warning(
+                request, _("This problem has been signed off; it cannot be changed unless it is reopened.")
+            )
+            return redirect("ledger:problem_detail", pk=self.problem.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -38,6 +38,10 @@ class UnitListView(LoginRequiredMixin, FilterView):
         return context
 
 
+# A province has thousands of units under it; the page lists the first ones and links to the filtered registry.
+CHILDREN_SHOWN = 200
+
+
 class UnitDetailView(LoginRequiredMixin, DetailView):
     """One unit: ancestors, children, aliases, successor and predecessors, collective members."""
 
@@ -55,7 +59,8 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         unit = self.object
         context["ancestors"] = unit.ancestors()
-        context["children"] = unit.children.order_by("path")[:200]
+        children = list(unit.children.order_by("path")[: CHILDREN_SHOWN + 1])
+        context["children"], context["more_children"] = children[:CHILDREN_SHOWN], len(children) > CHILDREN_SHOWN
         context["history"] = unit_history(unit)
         return context
 

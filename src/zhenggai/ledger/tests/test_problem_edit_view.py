@@ -87,3 +87,14 @@ class ProblemEditViewTestCase(WorldTestCase):
         self.assertEqual(self.client.get(reverse("ledger:problem_edit", args=[problem.pk])).status_code, 403)
         self.login("office_P")
         self.assertEqual(self.client.get(reverse("ledger:problem_edit", args=[problem.pk])).status_code, 200)
+
+
+class SignedOffEditTestCase(WorldTestCase):
+    def test_the_form_offers_no_sign_off_and_a_signed_off_problem_is_not_editable(self):
+        self.login("office_A")
+        form = self.client.get(reverse("ledger:problem_edit", args=[self.world.problems["a1"].pk])).context["form"]
+        self.assertNotIn("signed_off", [value for value, _label in form.fields["status"].choices])
+        done = self.world.problems["land_done"]
+        response = self.client.get(reverse("ledger:problem_edit", args=[done.pk]))
+        self.assertRedirects(response, reverse("ledger:problem_detail", args=[done.pk]))
+        self.assertFalse(self.client.get(reverse("ledger:problem_detail", args=[done.pk])).context["can_edit"])

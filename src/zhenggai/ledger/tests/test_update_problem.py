@@ -50,6 +50,18 @@ class UpdateProblemTestCase(WorldTestCase):
         problem.refresh_from_db()
         self.assertEqual((problem.title, problem.version), ("问题a2", 2))
 
+    def test_sign_off_is_not_an_edit_and_a_signed_off_problem_is_frozen(self):
+        office = self.world.users["office_A"]
+        open_problem, done = self.world.problems["a2"], self.world.problems["land_done"]
+        with self.assertRaises(ValidationError):
+            actions.update_problem(
+                open_problem, acting_user=office, expected_version=2, changes={"status": "signed_off"}
+            )
+        with self.assertRaises(ValidationError):
+            actions.update_problem(done, acting_user=office, expected_version=2, changes={"cause": "补充"})
+        done.refresh_from_db()
+        self.assertEqual((done.status, done.cause, done.version), ("signed_off", "", 2))
+
     def test_category_of_another_plan_is_refused(self):
         other = actions.add_category(self.world.plans["B"], acting_user=self.world.users["system"], title="专项")
         with self.assertRaises(ValidationError):

@@ -266,7 +266,9 @@ class SuccessionTestCase(OrgActionTestCase):
             problem = ledger.create_problem(plan, acting_user=system, title=f"环保问题{key}")
             held[key] = ledger.assign(problem, AssignmentRole.LEAD, unit=old, acting_user=system)
             if status != ItemStatus.NOT_STARTED:
-                ledger.update_problem(problem, acting_user=system, expected_version=1, changes={"status": status})
+                ledger.update_problem(
+                    problem, acting_user=system, expected_version=1, changes={"status": status}, historical=True
+                )
         other = ledger.create_problem(plan, acting_user=system, title="别人的问题")
         other_assignment = ledger.assign(other, AssignmentRole.LEAD, unit=self.world.units["A2"], acting_user=system)
 

@@ -186,3 +186,22 @@ class UnitHistoryTestCase(WorldTestCase):
         self.assertIn(
             ("成员单位：甲一县", office, "remove member"), [(r["what"], r["user"], r["reason"]) for r in rows]
         )
+
+
+class UnitDetailScaleTestCase(WorldTestCase):
+    def test_query_count_is_constant_and_long_child_lists_link_to_the_registry(self):
+        from zhenggai.organizations import views
+
+        units, system = self.world.units, self.world.users["system"]
+        url = reverse("organizations:unit_detail", args=[units["A"].pk])
+        self.login("unit_A1")
+        # session, user, the user's unit (navigation bar), unit with parent/successor, aliases, predecessors,
+        # members, collectives, ancestors, children, 3 history tables (unit, aliases, memberships)
+        with self.assertNumQueries(13):
+            self.client.get(url)
+        for i in range(views.CHILDREN_SHOWN + 1):
+            org.create_unit(acting_user=system, name=f"甲市第{i}局", level=UnitLevel.DEPARTMENT, parent=units["A"])
+        with self.assertNumQueries(13):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["children"]), views.CHILDREN_SHOWN)
+        self.assertContains(response, f"?under={units['A'].pk}")
