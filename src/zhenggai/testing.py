@@ -151,3 +151,17 @@ class ApiWorldTestCase(WorldTestCase):
         ids = [row["id"] for row in response.json()["results"]]
         self.assertEqual(len(ids), len(set(ids)), f"{url} lists a row twice")
         return set(ids)
+
+    # Subclasses pin their list endpoint's query count per persona (with a comment naming each query).
+    URL = ""
+    LIST_QUERIES: dict[str, int] = {}
+
+    def assert_list_queries(self) -> dict[str, int]:
+        """GET ``URL`` as each persona in ``LIST_QUERIES`` with exactly that many queries; return the row counts."""
+        counts = {}
+        for persona, queries in self.LIST_QUERIES.items():
+            with self.subTest(persona=persona), self.assertNumQueries(queries):
+                response = self.get(persona, self.URL)
+            self.assertEqual(response.status_code, 200)
+            counts[persona] = response.json()["count"]
+        return counts
