@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/zhenggai
 export ZHENGGAI_SEEDS ?= $(abspath ../shared/seeds)
 
-.PHONY: help install demo serve test lint check-migrations test-sqlite test-postgres messages clean
+.PHONY: help install demo serve test lint check-migrations test-sqlite test-postgres messages clean bench
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)/"
@@ -56,6 +56,10 @@ test-postgres: install
 	else \
 		echo "SKIP: PostgreSQL is not reachable at $(TEST_DATABASE_URL); the PostgreSQL pass did not run."; \
 	fi
+
+# Speed is measured here, never in timed tests: bench/RESULTS.md explains the numbers.
+bench: install
+	$(BIN)/python bench/ledger_list.py --db sqlite --scale medium && $(BIN)/python bench/ledger_list.py --db postgres --scale medium
 
 messages: install
 	cd src/zhenggai && ../../$(BIN)/zhenggai makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhenggai compilemessages -l zh_Hans

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
 from zhenggai.ledger.choices import ItemStatus
-from zhenggai.ledger.models import Assignment, Category, Inspection, Measure, Plan, Problem
-from zhenggai.ledger.querysets import held_in_subtree
+from zhenggai.ledger.models import Category, Inspection, Measure, Plan, Problem
+from zhenggai.ledger.querysets import problems_held_under, units_under
 from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Unit
 
 DEADLINE_KINDS = (
@@ -43,7 +43,7 @@ def units_in_scope(user):
     if scope.kind == ALL:
         return units
     if scope.kind == SUBTREE:
-        return units.filter(path__startswith=scope.root_path)
+        return units.filter(pk__in=units_under(scope.root_path))
     if scope.kind == UNITS:
         return units.filter(pk__in=scope.unit_ids)
     return units.none()
@@ -99,8 +99,17 @@ class ProblemFilterSet(django_filters.FilterSet):
             selected = self.data.get("unit") if self.data else None
             selected = int(selected) if selected and str(selected).isdigit() else None
             user = getattr(self.request, "user", None)
-            # A callable is evaluated only when the select renders; the API never renders it.
+            # Callables are evaluated only when a select renders (the API never renders them), and the
+            # visible plans are computed once for both the plan and the category select.
             form.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user, selected))
+            plans = functools.cache(lambda: list(self.filters["plan"].queryset.values_list("pk", "title")))
+            form.fields["plan"].widget.choices = functools.cache(lambda: [("", "---------"), *plans()])
+            form.fields["category"].widget.choices = functools.cache(
+                lambda: [
+                    ("", "---------"),
+                    *Category.objects.filter(plan_id__in=[pk for pk, _title in plans()]).values_list("pk", "title"),
+                ]
+            )
             # NullBooleanSelect's empty choice reads "Unknown"; for a filter it means "any".
             form.fields["overdue"].widget.choices = [("unknown", "---------"), ("true", _("Yes")), ("false", _("No"))]
             form._unit_choices_set = True
@@ -116,8 +125,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     def filter_unit(self, queryset, name, unit):
         if unit is None:
             return queryset
-        held = Assignment.objects.filter(held_in_subtree(unit.path))
-        return queryset.filter(pk__in=held.values("problem_id"))
+        return queryset.filter(pk__in=problems_held_under(unit.path))
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(_KIND_FILTERS[value]) if value in _KIND_FILTERS else queryset

@@ -17,27 +17,44 @@ from django.db.models import Q
 
 from zhenggai.accounts.scope import ALL, NOTHING, SUBTREE, scope_for
 from zhenggai.ledger.choices import OPEN_STATUSES
+from zhenggai.organizations.models import path_prefix
 
 
 def _model(name: str):
     return apps.get_model("ledger", name)
 
 
-def held_in_subtree(path: str) -> Q:
-    """Assignments held by a unit under ``path`` or by a collective with a member under it."""
-    membership = apps.get_model("organizations", "UnitMembership")
-    collectives = membership.objects.filter(member__path__startswith=path).values("collective_id")
-    return Q(unit__path__startswith=path) | Q(unit_id__in=collectives)
+def units_under(path: str):
+    """Ids of the units whose tree path starts with ``path`` (a subquery served by the path index)."""
+    return apps.get_model("organizations", "Unit").objects.filter(path_prefix("path", path)).values("pk")
 
 
-def _assigned_problem_ids(scope):
-    """Ids of problems in which the scope's units hold any role (a subquery, not a list)."""
-    assignments = _model("Assignment").objects.all()
+def problems_held_under(path: str):
+    """Ids of problems in which a unit under ``path`` — or a collective with a member there — holds a role.
+
+    A UNION of two indexed lookups rather than one query with an OR across a join: with the OR,
+    PostgreSQL hashed every assignment against every unit (measured in bench/RESULTS.md).
+    """
+    assignments = _model("Assignment").objects
+    membership = apps.get_model("organizations", "UnitMembership").objects
+    units = units_under(path)
+    held = assignments.filter(unit_id__in=units).values("problem_id")
+    via_collective = assignments.filter(unit_id__in=membership.filter(member_id__in=units).values("collective_id"))
+    return held.union(via_collective.values("problem_id"))
+
+
+def _visible_problem_ids(scope):
+    """Ids of the problems the scope may open, as one subquery (a UNION of indexed lookups)."""
     if scope.kind == SUBTREE:
-        assignments = assignments.filter(held_in_subtree(scope.root_path))
+        held = problems_held_under(scope.root_path)
+        own_plans = _model("Problem").objects.filter(plan__jurisdiction_id__in=units_under(scope.root_path))
+        parts = [held, own_plans.values("pk")]
     else:
-        assignments = assignments.filter(unit_id__in=scope.unit_ids)
-    return assignments.values("problem_id")
+        held = _model("Assignment").objects.filter(unit_id__in=scope.unit_ids).values("problem_id")
+        parts = [held]
+    # A unit holding one aspect of a split problem (004 第十七项（一）) also sees the problem it belongs to.
+    parents = _model("Problem").objects.filter(pk__in=held, parent__isnull=False).values("parent_id")
+    return parts[0].union(*parts[1:], parents)
 
 
 class ProblemQuerySet(models.QuerySet):
@@ -47,13 +64,7 @@ class ProblemQuerySet(models.QuerySet):
             return self
         if scope.kind == NOTHING:
             return self.none()
-        ids = _assigned_problem_ids(scope)
-        # A unit holding one aspect of a split problem (004 第十七项（一）) also sees the problem it belongs to.
-        parent_ids = _model("Problem").objects.filter(pk__in=ids, parent__isnull=False).values("parent_id")
-        condition = Q(pk__in=ids) | Q(pk__in=parent_ids)
-        if scope.kind == SUBTREE:
-            condition |= Q(plan__jurisdiction__path__startswith=scope.root_path)
-        return self.filter(condition)
+        return self.filter(pk__in=_visible_problem_ids(scope))
 
     def editable_by(self, user) -> ProblemQuerySet:
         """Offices edit the plans under their jurisdiction; administrators edit everything."""
@@ -64,7 +75,7 @@ class ProblemQuerySet(models.QuerySet):
             return self.none()
         # Not visible_to: an office *sees* a higher-level plan's problems its units hold,
         # but only the plan's own jurisdiction may change them.
-        return self.filter(plan__jurisdiction__path__startswith=scope.root_path)
+        return self.filter(plan__jurisdiction_id__in=units_under(scope.root_path))
 
     def open(self) -> ProblemQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -77,8 +88,11 @@ class ProblemQuerySet(models.QuerySet):
         """What the ledger list renders: plan, category and parent in the row query, lead units prefetched."""
         assignment = _model("Assignment")
         lead = assignment.objects.filter(role="lead", measure__isnull=True, target__isnull=True).select_related("unit")
-        return self.select_related("plan", "category", "parent").prefetch_related(
-            models.Prefetch("assignments", queryset=lead, to_attr="lead_assignments")
+        return (
+            self.select_related("plan", "category", "parent")
+            # The list shows titles; the long texts stay in the database.
+            .defer("description", "cause", "parent__description", "parent__cause")
+            .prefetch_related(models.Prefetch("assignments", queryset=lead, to_attr="lead_assignments"))
         )
 
     def for_detail(self, user) -> ProblemQuerySet:
@@ -129,7 +143,7 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         condition = Q(pk__in=_model("Problem").objects.visible_to(user).values("plan_id"))
         if scope.kind == SUBTREE:
-            condition |= Q(jurisdiction__path__startswith=scope.root_path)
+            condition |= Q(jurisdiction_id__in=units_under(scope.root_path))
         return self.filter(condition)
 
 
@@ -142,7 +156,7 @@ class InspectionQuerySet(models.QuerySet):
             return self.none()
         condition = Q(pk__in=_model("Plan").objects.visible_to(user).values("inspection_id"))
         if scope.kind == SUBTREE:
-            condition |= Q(inspected_unit__path__startswith=scope.root_path)
+            condition |= Q(inspected_unit_id__in=units_under(scope.root_path))
         return self.filter(condition)
 
 

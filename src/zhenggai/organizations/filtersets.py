@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai.core.text import match_key
 from zhenggai.organizations.choices import UnitLevel
-from zhenggai.organizations.models import Unit
+from zhenggai.organizations.models import Unit, path_prefix
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -35,4 +35,4 @@ class UnitFilterSet(django_filters.FilterSet):
         ).distinct()
 
     def filter_under(self, queryset, name, unit):
-        return queryset if unit is None else queryset.filter(path__startswith=unit.path)
+        return queryset if unit is None else queryset.filter(path_prefix("path", unit.path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,19 @@ def path_segment(pk: int) -> str:
     return digits.rjust(PATH_SEGMENT_WIDTH, "0")
 
 
+def path_prefix(field: str, prefix: str) -> Q:
+    """Rows whose tree path (``field``) starts with ``prefix``, written so that each database uses its index.
+
+    PostgreSQL answers ``LIKE 'prefix%'`` from the varchar_pattern_ops index. SQLite's LIKE is
+    case-insensitive and never uses an index, so there the same set is asked for as the range
+    [prefix, prefix with its last character incremented), which the BINARY-ordered index serves.
+    """
+    if connection.vendor == "sqlite":
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+    return Q(**{f"{field}__startswith": prefix})
+
+
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user) -> UnitQuerySet:
         """The registry is shared reference data: every signed-in user may read it."""
@@ -39,7 +52,7 @@ class UnitQuerySet(models.QuerySet):
 
     def subtree(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
         """The unit and everything beneath it in the jurisdiction tree."""
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(path_prefix("path", unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def jurisdictions(self) -> UnitQuerySet:

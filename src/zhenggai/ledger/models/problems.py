@@ -58,7 +58,8 @@ class Problem(DeadlineFields):
     class Meta:
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
-        ordering = ["plan", "position", "pk"]
+        # plan_id (not the plan's own ordering) so the (plan, position) index gives the order without a sort.
+        ordering = ["plan_id", "position", "pk"]
         indexes = [
             # Used by the ledger list: a plan's rows in order, and its status/deadline filters.
             models.Index(fields=["plan", "position"], name="ledger_problem_plan_pos"),
@@ -134,11 +135,24 @@ class Assignment(models.Model):
     problem = models.ForeignKey(
         Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="assignments"
     )
+    # Most assignments belong to the problem itself: target/measure are indexed only where set (see Meta).
     target = models.ForeignKey(
-        Target, verbose_name=_("target"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+        Target,
+        verbose_name=_("target"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
     )
     measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+        Measure,
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=16, choices=AssignmentRole.choices)
     unit = models.ForeignKey(
@@ -148,6 +162,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assignments",
+        db_index=False,  # the (unit, problem) index below serves every lookup by unit
     )
     person = models.ForeignKey(
         "organizations.Person",
@@ -156,6 +171,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assignments",
+        db_index=False,  # the (person, problem) index below serves every lookup by person
     )
     raw_text = models.CharField(_("as written"), max_length=500, blank=True)
     inherited_from = models.ForeignKey(
@@ -176,9 +192,13 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["problem", "role", "position", "pk"]
         indexes = [
-            # Visibility: "problems where my units hold a role" starts from these two.
-            models.Index(fields=["unit", "role"], name="ledger_assignment_unit_role"),
-            models.Index(fields=["person", "role"], name="ledger_assignment_person_role"),
+            # Visibility: "problems where these units hold a role" reads problem ids straight from the index.
+            models.Index(fields=["unit", "problem"], name="ledger_assign_unit_problem"),
+            models.Index(fields=["person", "problem"], name="ledger_assign_person_problem"),
+            models.Index(fields=["target"], name="ledger_assignment_target", condition=models.Q(target__isnull=False)),
+            models.Index(
+                fields=["measure"], name="ledger_assignment_measure", condition=models.Q(measure__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
