@@ -129,7 +129,7 @@ def floor(where: str, params: list[Any], offset: int) -> tuple[int, list[tuple],
             " (SELECT pp.number_text FROM ledger_problem pp WHERE pp.id = p.parent_id) FROM ledger_problem p"
             " JOIN ledger_plan pl ON pl.id = p.plan_id LEFT JOIN ledger_category c ON c.id = p.category_id"
             f" WHERE {where}"
-            f" ORDER BY pl.issue_date DESC, pl.id, p.position, p.id LIMIT {PAGE} OFFSET {offset}",
+            f" ORDER BY p.plan_id, p.position, p.id LIMIT {PAGE} OFFSET {offset}",
             params,
         )
         rows = cursor.fetchall()
