@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zhenggai.accounts",
     "zhenggai.organizations",
     "zhenggai.ledger",
+    "zhenggai.imports",
     "zhenggai.demo",
 ]
 

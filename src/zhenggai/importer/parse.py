@@ -1,0 +1,89 @@
+"""The importer's entry point: bytes of any supported format → ``ParsedDocument``.
+
+Format by content, not by file name: a ZIP with ``word/document.xml`` is .docx, one with
+``xl/workbook.xml`` is .xlsx, text that looks like markup is HTML, anything else is text
+(UTF-8 or GB18030). The kind of document is decided from its fields: a progress report
+has 整改进展 paragraphs, a problem-list plan has 整改目标 fields, the rest is a narrative plan.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from zhenggai.importer.model import ParsedDocument
+from zhenggai.importer.text import UnreadableDocument, decode, html_to_text, lines
+
+__all__ = ["UnreadableDocument", "detect_kind", "parse_bytes", "parse_lines"]
+
+_HTML = re.compile(r"<\s*(html|body|div|p|table|article)\b", re.IGNORECASE)
+
+
+def _zip_member_names(data: bytes) -> set[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise UnreadableDocument("a damaged ZIP file (.docx/.xlsx?)") from exc
+
+
+def to_text(data: bytes, filename: str = "") -> tuple[str, list[str]]:
+    """The document's text and any reader warnings."""
+    if not data:
+        raise UnreadableDocument("the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        names = _zip_member_names(data)
+        if "word/document.xml" in names:
+            from zhenggai.importer.docx_reader import docx_text
+
+            text, auto_numbered = docx_text(data)
+            notes = ["the document uses Word's automatic numbering, which is not read yet"] if auto_numbered else []
+            return text, notes
+        if "xl/workbook.xml" in names:
+            raise UnreadableDocument(".xlsx ledgers are not supported yet")
+        raise UnreadableDocument("a ZIP file that is neither .docx nor .xlsx")
+    if data[:5] == b"%PDF-":
+        raise UnreadableDocument("PDF files are not supported; save the document as .docx or text")
+    text = decode(data)
+    if _HTML.search(text[:5000]):
+        return html_to_text(text), []
+    return text, []
+
+
+def detect_kind(document_lines: list[str]) -> str:
+    """ "report", "plan" or "narrative" (amendment notices travel with their plan)."""
+    progress = sum(1 for line in document_lines if line.startswith(("整改进展", "整改进展:")))
+    targets = sum(1 for line in document_lines if line.startswith("整改目标"))
+    if progress >= 3:
+        return "report"
+    if targets >= 1:
+        return "plan"
+    return "narrative"
+
+
+def parse_lines(document_lines: list[str]) -> ParsedDocument:
+    kind = detect_kind(document_lines)
+    if kind == "report":
+        from zhenggai.importer.reports import parse_report
+
+        return parse_report(document_lines)
+    if kind == "plan":
+        from zhenggai.importer.plans import parse_plan
+
+        return parse_plan(document_lines)
+    from zhenggai.importer.narrative import parse_narrative
+
+    return parse_narrative(document_lines)
+
+
+def parse_bytes(data: bytes, filename: str = "") -> ParsedDocument:
+    """Parse one document. Raises ``UnreadableDocument`` (a ValueError) for empty, binary or unsupported input."""
+    text, notes = to_text(data, filename)
+    document_lines = lines(text)
+    if not document_lines:
+        raise UnreadableDocument("the document contains no text")
+    parsed = parse_lines(document_lines)
+    for note in notes:
+        parsed.warn("reader", note)
+    return parsed
