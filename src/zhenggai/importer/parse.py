@@ -1,8 +1,9 @@
 """The importer's entry point: bytes of any supported format → ``ParsedDocument``.
 
 Format by content, not by file name: a ZIP with ``word/document.xml`` is .docx, one with
-``xl/workbook.xml`` is .xlsx, text that looks like markup is HTML, anything else is text
-(UTF-8 or GB18030). The kind of document is decided from its fields: a progress report
+``xl/workbook.xml`` is an .xlsx ledger (parsed straight into problems by ``xlsx_reader``), text
+that looks like markup is HTML, anything else is text (UTF-8 or GB18030).
+The kind of document is decided from its fields: a progress report
 has 整改进展 paragraphs, a problem-list plan has 整改目标 fields, the rest is a narrative plan.
 """
 
@@ -41,7 +42,7 @@ def to_text(data: bytes, filename: str = "") -> tuple[str, list[str]]:
             notes = ["the document uses Word's automatic numbering, which is not read yet"] if auto_numbered else []
             return text, notes
         if "xl/workbook.xml" in names:
-            raise UnreadableDocument(".xlsx ledgers are not supported yet")
+            raise UnreadableDocument(".xlsx ledgers have no text form: use parse_bytes")
         raise UnreadableDocument("a ZIP file that is neither .docx nor .xlsx")
     if data[:5] == b"%PDF-":
         raise UnreadableDocument("PDF files are not supported; save the document as .docx or text")
@@ -79,6 +80,15 @@ def parse_lines(document_lines: list[str]) -> ParsedDocument:
 
 def parse_bytes(data: bytes, filename: str = "") -> ParsedDocument:
     """Parse one document. Raises ``UnreadableDocument`` (a ValueError) for empty, binary or unsupported input."""
+    if data[:4] == b"PK\x03\x04" and "xl/workbook.xml" in _zip_member_names(data):
+        from zhenggai.importer.xlsx_reader import parse_xlsx  # a ledger is already structured: no text stage
+
+        parsed = parse_xlsx(data)
+        if not parsed.problems:
+            raise UnreadableDocument(
+                "no ledger found in the workbook (no sheet has a header row such as 序号/问题/整改措施)"
+            )
+        return parsed
     text, notes = to_text(data, filename)
     document_lines = lines(text)
     if not document_lines:

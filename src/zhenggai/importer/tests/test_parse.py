@@ -65,3 +65,30 @@ def test_docx_tables_are_read_in_document_order():
 def test_unreadable_input_raises_a_clear_error(data):
     with pytest.raises(UnreadableDocument):
         parse_bytes(data)
+
+
+def test_xlsx_ledgers_go_through_the_entry_point():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "督察反馈问题", "整改时限", "责任单位", "整改措施"])
+    sheet.append([1, "河道采砂管理混乱。", "2026年年底前", "甲县政府、乙县政府", "1.开展专项整治（2026年6月30日）"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed = parse_bytes(buffer.getvalue(), "ledger.xlsx")
+    problem = parsed.problems[0]
+    assert (problem.number, problem.title, problem.deadline.date) == (1, "河道采砂管理混乱", "2026-12-31")
+    assert problem.responsible_units == ["甲县政府", "乙县政府"]
+    assert (problem.measures[0].text, problem.measures[0].deadline.date) == ("开展专项整治", "2026-06-30")
+
+
+def test_a_workbook_without_a_ledger_is_unreadable():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["随便", "什么"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(UnreadableDocument, match="no ledger"):
+        parse_bytes(buffer.getvalue())

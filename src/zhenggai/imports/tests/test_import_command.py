@@ -61,9 +61,23 @@ def test_bad_input_is_a_message_and_a_failure_status(tmp_path, content, message)
     assert result.stdout == ""
 
 
-def test_a_missing_file_and_a_real_import_are_refused_clearly(tmp_path):
+def test_a_missing_file_and_an_unreachable_database_are_clear_failures(tmp_path):
     missing = run_cli(str(tmp_path / "absent.txt"), "--dry-run")
     assert missing.returncode != 0 and "cannot read" in missing.stderr
     (tmp_path / "plan.txt").write_text("第一项，问题。\n整改目标：目标。\n", encoding="utf-8")
-    not_yet = run_cli(str(tmp_path / "plan.txt"))
-    assert not_yet.returncode != 0 and "--dry-run" in not_yet.stderr
+    no_database = run_cli(str(tmp_path / "plan.txt"), "--jurisdiction", "甲市")
+    assert no_database.returncode != 0 and "database" in no_database.stderr
+    assert "Traceback" not in no_database.stderr
+
+
+def test_a_real_import_prints_the_plan_id_last(tmp_path, seeds_dir):
+    database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhenggai.config.settings", "DATABASE_URL": database}
+    subprocess.run([sys.executable, "-m", "zhenggai.cli", "migrate", "-v0"], env=env, check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "zhenggai.cli", "load_demo", "--quiet"], env=env, check=True, timeout=120)
+    result = run_cli(str(seed(seeds_dir, "004")), "--jurisdiction", "青岚市", database_url=database)
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("plan=") and last[5:].isdigit()
+    again = run_cli(str(seed(seeds_dir, "004")), "--jurisdiction", "青岚市", database_url=database)
+    assert again.returncode != 0 and "imported before" in again.stderr

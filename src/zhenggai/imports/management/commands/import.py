@@ -2,8 +2,11 @@
 
 The dry run touches no database: it reads the file, runs the pure ``zhenggai.importer``
 library and prints its JSON (the documented interface) on stdout. Unreadable input is a
-message on stderr and a non-zero exit status. Importing into the ledger (without
-``--dry-run``) arrives with the review flow.
+message on stderr and a non-zero exit status.
+
+Without ``--dry-run`` the document is imported in one transaction — into a new plan of
+``--jurisdiction`` (a unit name or id), or into ``--plan ID`` — as ``--user`` (default: the
+first superuser); the last line printed is ``plan=<id>``. The same file twice is refused.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the document to read")
         parser.add_argument("--dry-run", action="store_true", help="parse and print only; touch no database")
         parser.add_argument("--format", choices=["json"], default="json", help="output format (json)")
+        parser.add_argument("--plan", type=int, help="import into this existing plan (id)")
+        parser.add_argument("--jurisdiction", help="unit (name or id) whose new plan this is")
+        parser.add_argument("--title", default="", help="title of the new plan (default: the file name)")
+        parser.add_argument("--user", help="username recorded as the importer (default: the first superuser)")
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
-        if not options["dry_run"]:
-            raise CommandError("importing into the ledger is not available yet: use --dry-run to see the parse")
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -36,4 +41,60 @@ class Command(BaseCommand):
             parsed = parse_bytes(data, filename=path.name)
         except UnreadableDocument as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
-        self.stdout.write(parsed.to_json(indent=2))
+        if options["dry_run"]:
+            self.stdout.write(parsed.to_json(indent=2))
+            return
+        from django.db import DatabaseError
+
+        try:
+            self._import(parsed, data, path.name, options)
+        except DatabaseError as exc:
+            raise CommandError(f"cannot import: the database is not usable ({exc.__class__.__name__}: {exc})") from exc
+
+    def _import(self, parsed, data: bytes, filename: str, options: dict) -> None:
+        from django.core.exceptions import ValidationError
+
+        from zhenggai.imports.actions import import_document
+
+        plan, jurisdiction, user = self._targets(options)
+        try:
+            result = import_document(
+                parsed,
+                acting_user=user,
+                source=data,
+                filename=filename,
+                plan=plan,
+                jurisdiction=jurisdiction,
+                title=options["title"] or parsed.document.doc_number or filename,
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(f"problems={result.problems} measures={result.measures}")
+        for name in result.unmatched_names:
+            self.stdout.write(f"unmatched unit: {name}")
+        self.stdout.write(f"plan={result.plan.pk}")
+
+    def _targets(self, options: dict):
+        from zhenggai.accounts.models import User
+        from zhenggai.ledger.models import Plan
+        from zhenggai.organizations.models import Unit
+
+        user = (
+            User.objects.filter(username=options["user"]).first()
+            if options["user"]
+            else User.objects.filter(is_superuser=True).order_by("pk").first()
+        )
+        if user is None:
+            raise CommandError("no such user (give --user, or create a superuser first)")
+        if options["plan"]:
+            plan = Plan.objects.filter(pk=options["plan"]).first()
+            if plan is None:
+                raise CommandError(f"no plan with id {options['plan']}")
+            return plan, None, user
+        name = options["jurisdiction"]
+        if not name:
+            raise CommandError("give --plan ID, or --jurisdiction UNIT for a new plan")
+        unit = Unit.objects.filter(pk=int(name)).first() if name.isdigit() else Unit.objects.resolve(name)
+        if unit is None:
+            raise CommandError(f"no unit named {name!r}")
+        return None, unit, user
