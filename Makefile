@@ -60,6 +60,7 @@ test-postgres: install
 # Speed is measured here, never in timed tests: bench/RESULTS.md explains the numbers.
 bench: install
 	$(BIN)/python bench/ledger_list.py --db sqlite --scale medium && $(BIN)/python bench/ledger_list.py --db postgres --scale medium
+	$(BIN)/python bench/importer_parse.py
 
 messages: install
 	cd src/zhenggai && ../../$(BIN)/zhenggai makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhenggai compilemessages -l zh_Hans

@@ -13,8 +13,9 @@ import io
 import re
 import zipfile
 
+from zhenggai.importer.fold import restore_originals
 from zhenggai.importer.model import ParsedDocument
-from zhenggai.importer.text import UnreadableDocument, decode, html_to_text, lines
+from zhenggai.importer.text import UnreadableDocument, decode, folded_lines, html_to_text
 
 __all__ = ["UnreadableDocument", "detect_kind", "parse_bytes", "parse_lines"]
 
@@ -90,10 +91,13 @@ def parse_bytes(data: bytes, filename: str = "") -> ParsedDocument:
             )
         return parsed
     text, notes = to_text(data, filename)
-    document_lines = lines(text)
-    if not document_lines:
+    originals, folded = folded_lines(text)
+    if not folded:
         raise UnreadableDocument("the document contains no text")
-    parsed = parse_lines(document_lines)
+    # Parse on simplified characters; a traditional document gets its own characters back in the values.
+    parsed = parse_lines(folded)
+    if folded != originals:
+        restore_originals(parsed, folded, originals)
     for note in notes:
         parsed.warn("reader", note)
     return parsed

@@ -113,15 +113,29 @@ def is_furniture(line: str) -> bool:
     return line in _FURNITURE_EXACT or bool(_FURNITURE_PREFIX.match(line))
 
 
-def lines(text: str) -> list[str]:
-    """Normalised, non-empty, non-furniture lines of ``text``; tab-separated table cells stay tab-separated."""
-    out: list[str] = []
+def folded_lines(text: str) -> tuple[list[str], list[str]]:
+    """The document's lines as written and folded to simplified characters (``importer.fold``), pairwise.
+
+    Normalised, non-empty, non-furniture lines; tab-separated table cells stay tab-separated.
+    Furniture is recognised on the folded line, so 掃一掃在手機打開當前頁 goes too.
+    """
+    from zhenggai.importer.fold import fold
+
+    originals: list[str] = []
+    folded: list[str] = []
     for raw in text.splitlines():
         cells = [squeeze_spaces_in_dates(normalize(cell)) for cell in raw.split("\t")]
         line = "\t".join(cell for cell in cells if cell)
-        if line and not is_furniture(line):
-            out.append(line)
-    return out
+        simplified = fold(line) if line else line
+        if line and not is_furniture(simplified):
+            originals.append(line)
+            folded.append(simplified)
+    return originals, folded
+
+
+def lines(text: str) -> list[str]:
+    """Normalised, non-empty, non-furniture lines of ``text``, as written."""
+    return folded_lines(text)[0]
 
 
 class _ArticleExtractor(HTMLParser):
