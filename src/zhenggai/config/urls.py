@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("zhenggai.ledger.urls")),
     path("units/", include("zhenggai.organizations.urls")),
+    path("imports/", include("zhenggai.imports.urls")),
     path("api/", include("zhenggai.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
