@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from zhenggai.importer.model import ParsedDocument, ParsedProblem
 from zhenggai.imports.matching import UnitMatcher
-from zhenggai.imports.models import ImportRecord
+from zhenggai.imports.models import ImportRecord, PendingImport
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import AssignmentRole, PlanLevel
 from zhenggai.ledger.models import Category, Inspection, Plan, Problem
@@ -30,7 +30,15 @@ if TYPE_CHECKING:
     from zhenggai.accounts.models import User
     from zhenggai.organizations.models import Unit
 
-__all__ = ["DuplicateImport", "ImportResult", "import_document", "source_hash"]
+__all__ = [
+    "DuplicateImport",
+    "ImportResult",
+    "confirm_import",
+    "discard_import",
+    "import_document",
+    "source_hash",
+    "upload_document",
+]
 
 _UNIT_ROLES = (
     ("responsible_units", AssignmentRole.LEAD),
@@ -194,3 +202,72 @@ def import_document(
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     return ImportResult(record, plan, writer.problems, writer.measures, writer.matcher.unmatched)
+
+
+# --- The review flow (upload → review → confirm or discard) ---------------------------------------
+
+
+def upload_document(
+    *, acting_user: User, data: bytes, filename: str, jurisdiction: Unit | None = None, plan: Plan | None = None
+) -> PendingImport:
+    """Parse an uploaded file and keep it, with its parse, for review. Nothing enters the ledger yet."""
+    from zhenggai.importer.parse import UnreadableDocument, parse_bytes
+
+    if plan is None and jurisdiction is None:
+        raise ValidationError({"jurisdiction": _("Name the jurisdiction of the new plan.")})
+    digest = source_hash(data)
+    if ImportRecord.objects.filter(sha256=digest).exists():
+        raise DuplicateImport(_("This document was imported before (same file)."))
+    try:
+        parsed = parse_bytes(data, filename)
+    except UnreadableDocument as exc:
+        raise ValidationError(_("The file cannot be read: %(reason)s") % {"reason": exc}) from exc
+    if not parsed.problems and not parsed.general_measures:
+        raise ValidationError(_("The document contains no problems or measures to import."))
+    return PendingImport.objects.create(
+        data=data,
+        filename=filename[:255],
+        sha256=digest,
+        parsed=parsed.to_dict(),
+        warning_count=len(parsed.warnings),
+        jurisdiction=jurisdiction,
+        plan=plan,
+        uploaded_by=acting_user,
+    )
+
+
+@transaction.atomic
+def confirm_import(pending: PendingImport, *, acting_user: User) -> ImportResult:
+    """Import a reviewed upload into the ledger: one transaction; a second confirmation is refused."""
+    from zhenggai.importer.parse import parse_bytes
+
+    pending = (
+        PendingImport.objects.select_for_update(of=("self",)).select_related("plan", "jurisdiction").get(pk=pending.pk)
+    )
+    if pending.status != PendingImport.Status.PENDING:
+        raise ValidationError(_("This upload was already imported or discarded."))
+    data = bytes(pending.data)
+    result = import_document(
+        parse_bytes(data, pending.filename),
+        acting_user=acting_user,
+        source=data,
+        filename=pending.filename,
+        plan=pending.plan,
+        jurisdiction=pending.jurisdiction,
+        title=pending.filename,
+    )
+    pending.status = PendingImport.Status.IMPORTED
+    pending.import_record = result.record
+    pending.save(update_fields=["status", "import_record"])
+    return result
+
+
+@transaction.atomic
+def discard_import(pending: PendingImport, *, acting_user: User) -> PendingImport:
+    """Drop an upload without importing it (the row stays, marked discarded)."""
+    pending = PendingImport.objects.select_for_update().get(pk=pending.pk)
+    if pending.status != PendingImport.Status.PENDING:
+        raise ValidationError(_("This upload was already imported or discarded."))
+    pending.status = PendingImport.Status.DISCARDED
+    pending.save(update_fields=["status"])
+    return pending

@@ -34,3 +34,55 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename or self.sha256[:12]} → {self.plan_id}"
+
+
+class PendingImport(models.Model):
+    """An uploaded document waiting for review (待确认的导入): the file, its parse, and where it should go.
+
+    The review page shows ``parsed`` beside the file's text; confirming re-parses the stored bytes
+    (``data``) and imports them through ``import_document`` in one transaction, then links the
+    ``ImportRecord``. Visible only to the uploader and administrators.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    data = models.BinaryField(_("uploaded file"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    parsed = models.JSONField(_("parse result"))
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    jurisdiction = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        "ledger.Plan", verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    import_record = models.ForeignKey(
+        ImportRecord,
+        verbose_name=_("import record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.sha256[:12]} ({self.status})"

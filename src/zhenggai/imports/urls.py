@@ -1,2 +1,12 @@
+from django.urls import path
+
+from zhenggai.imports import views
+
 app_name = "imports"
-urlpatterns: list = []  # the review flow's pages (upload → review → confirm) are added in imports/views.py
+urlpatterns = [
+    path("", views.ImportListView.as_view(), name="list"),
+    path("new/", views.UploadView.as_view(), name="new"),
+    path("<int:pk>/", views.ReviewView.as_view(), name="review"),
+    path("<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
+    path("<int:pk>/discard/", views.DiscardView.as_view(), name="discard"),
+]

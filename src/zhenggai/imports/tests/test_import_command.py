@@ -80,4 +80,4 @@ def test_a_real_import_prints_the_plan_id_last(tmp_path, seeds_dir):
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("plan=") and last[5:].isdigit()
     again = run_cli(str(seed(seeds_dir, "004")), "--jurisdiction", "青岚市", database_url=database)
-    assert again.returncode != 0 and "imported before" in again.stderr
+    assert again.returncode != 0 and "该文件已导入过" in again.stderr  # messages follow LANGUAGE_CODE (zh-hans)
