@@ -50,6 +50,11 @@ class Deadline:
     conditional: bool = False
     recurrence: str = ""
 
+    @property
+    def understood(self) -> bool:
+        """True when the parser read anything from ``raw`` (a date, or a kind such as 长期坚持)."""
+        return bool(self.date or self.immediate or self.long_term or self.conditional or self.recurrence)
+
     @classmethod
     def parse(cls, raw: str | None) -> Deadline | None:
         if raw is None or not raw.strip():

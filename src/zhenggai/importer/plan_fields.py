@@ -29,6 +29,7 @@ __all__ = [
     "canonical_label",
     "is_reference",
     "label_text",
+    "measure_from_text",
     "parse_measures",
     "parse_targets",
     "split_numbered",
@@ -124,7 +125,8 @@ def _item_label(line: str) -> tuple[str, int, str, str] | None:
     return style, number, match["paren"] or match["dot"], match["rest"]
 
 
-def _measure(number_text: str | None, text: str) -> ParsedMeasure:
+def measure_from_text(number_text: str | None, text: str) -> ParsedMeasure:
+    """A measure; a trailing parenthesis that reads as a deadline (（2018年6月30日）, （长期）) is its deadline."""
     text = text.strip()
     match = _TRAILING_DEADLINE.search(text)
     if match and parse_deadline(match[1]).recognised:
@@ -152,7 +154,7 @@ def parse_measures(lines: list[str]) -> MeasureList:
     if not items:
         text = "\n".join(result.preamble)
         result.preamble = []
-        result.measures = [_measure(None, text)] if text.strip() else []
+        result.measures = [measure_from_text(None, text)] if text.strip() else []
         return result
-    result.measures = [_measure(number, "\n".join(parts)) for number, parts in items]
+    result.measures = [measure_from_text(number, "\n".join(parts)) for number, parts in items]
     return result

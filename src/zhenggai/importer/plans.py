@@ -238,7 +238,7 @@ def _fill_units(problem: ParsedProblem, fields: dict[str, str], doc: ParsedDocum
 def _check_deadlines(problem: ParsedProblem, doc: ParsedDocument, where: str) -> None:
     deadlines = [problem.deadline] + [target.deadline for target in problem.targets]
     for deadline in deadlines:
-        if deadline is not None and not parse_deadline(deadline.raw).recognised:
+        if deadline is not None and not deadline.understood:
             doc.warn(where, f"deadline not understood: {deadline.raw}")
 
 

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from zhenggai.core.deadlines import parse_deadline
 from zhenggai.core.numerals import parse_number_label
 from zhenggai.core.text import normalize, squeeze_spaces_in_dates
 from zhenggai.importer.model import Deadline, ParsedDocument, ParsedMeasure, ParsedProblem
-from zhenggai.importer.plan_fields import is_reference, label_text, parse_targets
+from zhenggai.importer.plan_fields import is_reference, label_text, measure_from_text, parse_targets
 from zhenggai.importer.plans import read_metadata
 from zhenggai.importer.text import UnreadableDocument
 from zhenggai.importer.units import split_names
@@ -61,7 +60,6 @@ _CATEGORY_PREFIX = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
 _CATEGORY_COUNT = re.compile(r"\s*[（(][\d一二三四五六七八九十]+项[）)]$")
 _NUMBERED_LINE = re.compile(r"\n(?=\d{1,2}[.．、])")
 _MEASURE_LABEL = re.compile(r"^(?P<label>[（(][〇一二三四五六七八九十\d]{1,4}[）)]|\d{1,3}[.．、])\s*(?P<rest>.*)$")
-_TRAILING_DEADLINE = re.compile(r"[（(]([^（）()]{1,60})[）)][。；;.，,]?$")
 _PROGRESS_ITEM = re.compile(r"(?:^|\n)\d{1,2}[.．、]\s*")
 
 Origin = tuple[int, int]
@@ -342,17 +340,8 @@ def _cell_measures(text: str) -> tuple[str, list[ParsedMeasure]]:
         else:
             preamble.append(line)
     if not items:
-        return "", [_measure(None, text)]
-    return "\n".join(preamble), [_measure(label, "\n".join(parts)) for label, parts in items]
-
-
-def _measure(number_text: str | None, text: str) -> ParsedMeasure:
-    """A measure; a trailing parenthesis that reads as a deadline is its deadline (as in ``plan_fields``)."""
-    text = text.strip()
-    match = _TRAILING_DEADLINE.search(text)
-    if match and parse_deadline(match[1]).recognised:
-        return ParsedMeasure(number_text, text[: match.start()].rstrip(), Deadline.parse(match[1]))
-    return ParsedMeasure(number_text, text)
+        return "", [measure_from_text(None, text)]
+    return "\n".join(preamble), [measure_from_text(label, "\n".join(parts)) for label, parts in items]
 
 
 def _attach_progress(measures: list[ParsedMeasure], progress: str, doc: ParsedDocument, where: str) -> None:
