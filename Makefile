@@ -49,7 +49,7 @@ test-sqlite: install
 
 # Outside CI a missing PostgreSQL is a clear skip; under CI=true it is a failure.
 test-postgres: install
-	@if $(BIN)/python -c 'import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+	@if $(BIN)/python tools/pg_ready.py "$(TEST_DATABASE_URL)"; then \
 		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FAIL: PostgreSQL is not reachable at $(TEST_DATABASE_URL) (CI=true)"; exit 1; \

@@ -22,7 +22,7 @@ No Django imports here or anywhere in ``zhenggai.importer``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from zhenggai.core.deadlines import parse_deadline
 
@@ -160,8 +160,47 @@ class ParsedDocument:
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ParsedDocument:
+        """The inverse of ``to_dict``: rebuild a (possibly hand-edited) parse; unknown keys are ignored."""
+        return cls(
+            document=_build(DocumentInfo, data.get("document") or {}),
+            problems=[_problem(item) for item in data.get("problems") or []],
+            general_measures=[_general(item) for item in data.get("general_measures") or []],
+            amendments=[_build(Amendment, item) for item in data.get("amendments") or []],
+            warnings=[_build(Warning, item) for item in data.get("warnings") or []],
+        )
+
     def measure_count(self) -> int:
         def count(problems: list[ParsedProblem]) -> int:
             return sum(len(p.measures) + count(p.sub_items) for p in problems)
 
         return count(self.problems)
+
+
+def _build(kind, data: dict, **nested):
+    names = {f.name for f in fields(kind)}
+    return kind(**{key: value for key, value in data.items() if key in names and key not in nested}, **nested)
+
+
+def _deadline(data: dict | None) -> Deadline | None:
+    return _build(Deadline, data) if data else None
+
+
+def _measure(data: dict) -> ParsedMeasure:
+    return _build(ParsedMeasure, data, deadline=_deadline(data.get("deadline")))
+
+
+def _problem(data: dict) -> ParsedProblem:
+    return _build(
+        ParsedProblem,
+        data,
+        deadline=_deadline(data.get("deadline")),
+        targets=[_build(ParsedTarget, t, deadline=_deadline(t.get("deadline"))) for t in data.get("targets") or []],
+        measures=[_measure(m) for m in data.get("measures") or []],
+        sub_items=[_problem(sub) for sub in data.get("sub_items") or []],
+    )
+
+
+def _general(data: dict) -> GeneralMeasure:
+    return _build(GeneralMeasure, data, deadlines=[_deadline(d) for d in data.get("deadlines") or [] if d])

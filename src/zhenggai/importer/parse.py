@@ -53,13 +53,17 @@ def to_text(data: bytes, filename: str = "") -> tuple[str, list[str]]:
     return text, []
 
 
+_AMENDED_FIELD = re.compile(r"^(?:整改时限|整改期限|整改目标|整改措施|责任单位|责任领导|责任人员|督导单位)修改为")
+
+
 def detect_kind(document_lines: list[str]) -> str:
-    """ "report", "plan" or "narrative" (amendment notices travel with their plan)."""
+    """ "report", "plan" or "narrative". An amendment notice goes to the plan parser, alone or after its plan."""
     progress = sum(1 for line in document_lines if line.startswith(("整改进展", "整改进展:")))
     targets = sum(1 for line in document_lines if line.startswith("整改目标"))
+    changes = sum(1 for line in document_lines if _AMENDED_FIELD.match(line))
     if progress >= 3:
         return "report"
-    if targets >= 1:
+    if targets >= 1 or changes >= 1:
         return "plan"
     return "narrative"
 

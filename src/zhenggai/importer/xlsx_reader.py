@@ -1,18 +1,35 @@
 """Read an .xlsx rectification ledger (整改台账) into a ``ParsedDocument``.
 
-* **Header row.**  In each sheet, the first row among the first 15 that holds at least two known labels
-  (序号, 问题/督察反馈问题, 原因分析, 整改目标, 整改时限, 责任单位, 配合单位, 责任领导, 责任人员, 督导单位,
-  整改措施, 整改进度, 整改进展/完成情况 and their variants) is the header; labels match after removing
-  whitespace and a trailing parenthesis (``整改\\n时限（年月日）``).  Title rows above it are read for
+* **Header.**  Known labels are 序号, 问题/督察反馈问题, 原因分析, 整改目标, 整改时限, 责任单位, 配合单位,
+  责任领导, 责任人员, 督导单位, 整改措施, 整改进度, 整改进展/完成情况 and their variants; they match after
+  removing whitespace and a trailing parenthesis (``整改\\n时限（年月日）``).  In each sheet the header
+  starts at the first row among the first 15 that holds at least two known labels, or that begins a
+  two-row header: the row below continues it and the two rows together give at least two labels, at
+  least one of them thanks to the upper row (a cell merged down, or a label broken over two cells).
+  A row continues the header when a header cell is merged down into it, or when its own cells are
+  captions (short, without digits) of which at least one is a known label by itself or joined to the
+  cell above (``整改`` over ``时限``).  Each column takes the most specific label of its header rows:
+  the lowest row's if known (``责任单位`` under a ``责任主体`` group cell), else one above, else two
+  stacked cells joined.  Data start after the last header row.  Title rows above the header are read for
   metadata; a sheet without a header (or without a problem column) is skipped with a warning.
+* **Two progress columns.**  When a header has both 整改进展 and 完成情况 and no 整改进度/整改状态, the
+  完成情况 column (which then holds words such as 已完成) is the problem's status; otherwise it is the
+  progress column.
 * **Merged cells** are filled from their top-left value.  Rows belong to the current problem while the
   problem (or 序号) cell is the same merged range, or the 序号 is empty / unchanged and the problem cell is
   empty or unchanged.  A row merged across the table with one text is a category heading.
 * **Fields.**  Cells of one merged range count once; repeated identical values count once.  Each row's
   整改措施 cell gives its measures (numbered lines are split, a trailing deadline parenthesis becomes the
-  measure's deadline, as in the text parsers); 整改进展/完成情况 in that row is their progress.  A column
-  whose value changes from row to row inside one problem (整改时限, 责任单位) also gives the row's measures
-  their own deadline / units.  Date-typed cells are written ``YYYY年M月D日``.
+  measure's deadline, as in the text parsers); 整改进展/完成情况 in that row is their progress (numbered
+  parts go to the measures they match, else the whole text to the first one).  A column whose value
+  changes from row to row inside one problem (整改时限, 责任单位) also gives the row's measures their own
+  deadline / units.  Date-typed cells are written ``YYYY年M月D日``.
+* **Progress merged over several measure rows.**  A 整改进展 cell merged down across two or more rows
+  that have their own 整改措施 cells belongs to the problem as a whole: when its numbered parts match
+  those rows' measures one to one they are distributed as above; otherwise the text goes to the
+  problem's ``progress_status`` (joined below a status already there, never twice) and those measures'
+  ``progress`` stays None.  The 整改进度/整改状态 column (已完成, 正在推进, 达到序时进度…) is
+  ``progress_status`` too: its distinct texts joined by newlines.
 * ``kind`` is ``report`` when a 整改进展/完成情况 cell has text, else ``plan``.
 """
 
@@ -33,9 +50,10 @@ from zhenggai.importer.text import UnreadableDocument
 from zhenggai.importer.units import split_names
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["cell_text", "parse_xlsx"]
+__all__ = ["cell_text", "open_workbook", "parse_xlsx"]
 
 _HEADER_SCAN = 15
 _LABELS = {
@@ -51,7 +69,8 @@ _LABELS = {
     "supervising_units": ("督导单位",),
     "measure": ("整改措施", "具体措施"),
     "status": ("整改进度", "整改状态"),
-    "progress": ("整改进展", "完成情况"),
+    "progress": ("整改进展", "整改进展情况"),
+    "completion": ("完成情况", "整改完成情况"),  # progress, or the status beside a 整改进展 column
 }
 _LABEL_KEYS = {label: key for key, labels in _LABELS.items() for label in labels}
 _UNIT_KEYS = tuple(key for key in _LABELS if key.endswith(("_units", "_leaders", "_persons")))
@@ -61,6 +80,7 @@ _CATEGORY_COUNT = re.compile(r"\s*[（(][\d一二三四五六七八九十]+项[�
 _NUMBERED_LINE = re.compile(r"\n(?=\d{1,2}[.．、])")
 _MEASURE_LABEL = re.compile(r"^(?P<label>[（(][〇一二三四五六七八九十\d]{1,4}[）)]|\d{1,3}[.．、])\s*(?P<rest>.*)$")
 _PROGRESS_ITEM = re.compile(r"(?:^|\n)\d{1,2}[.．、]\s*")
+_CAPTION = re.compile(r"^\D{1,12}$")  # a header caption: short, no digits (data rows have 序号, dates…)
 
 Origin = tuple[int, int]
 
@@ -95,12 +115,7 @@ class _Sheet:
 
 def parse_xlsx(data: bytes) -> ParsedDocument:
     """Parse an .xlsx ledger.  Raises ``UnreadableDocument`` if ``data`` is not a readable workbook."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises KeyError, BadZipFile, InvalidFileException, XML errors…
-        raise UnreadableDocument(f"not a readable .xlsx workbook ({type(exc).__name__})") from exc
+    workbook = open_workbook(data)
     doc = ParsedDocument()
     titles: list[str] = []
     report = False
@@ -114,11 +129,25 @@ def parse_xlsx(data: bytes) -> ParsedDocument:
             continue
         titles += [line for row in sheet.texts[:header] for line in dict.fromkeys(row) if line]
         doc.problems += _sheet_problems(sheet, data_start, doc)
-        report = report or any(sheet.text(row, "progress") for row in range(data_start, len(sheet.texts)))
+        rows = range(data_start, len(sheet.texts))
+        report = report or any(sheet.text(row, key) for row in rows for key in ("progress", "completion"))
     info = read_metadata(titles)
     info.kind = "report" if report else "plan"
     doc.document = info
     return doc
+
+
+def open_workbook(data: bytes) -> Workbook:
+    """The workbook in ``data`` with merged ranges known and formulas as their cached values.
+
+    Not read-only: a read-only worksheet does not expose its merged ranges.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises KeyError, BadZipFile, InvalidFileException, XML errors…
+        raise UnreadableDocument(f"not a readable .xlsx workbook ({type(exc).__name__})") from exc
 
 
 # --- cells and header ---------------------------------------------------------------------------
@@ -136,24 +165,17 @@ def cell_text(value: object) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _label_key(text: str) -> str | None:
-    compact = re.sub(r"\s+", "", text)
-    return _LABEL_KEYS.get(compact) or _LABEL_KEYS.get(_TRAILING_PAREN.sub("", compact))
-
-
 def _read_sheet(worksheet: Worksheet) -> tuple[_Sheet, int | None, int]:
-    """The filled grid, the header row index (None if not found) and the first data row."""
+    """The filled grid, the first header row (None if not found) and the first data row."""
     sheet = _grid(worksheet)
     texts = sheet.texts
-    header = next((r for r in range(min(_HEADER_SCAN, len(texts))) if len(_row_labels(texts[r])) >= 2), None)
+    header = next((r for r in range(min(_HEADER_SCAN, len(texts))) if _starts_header(sheet, r)), None)
     if header is None:
         return sheet, None, len(texts)
     data_start = header + 1
-    while data_start < len(texts) and _in_header(sheet, data_start, header):
-        data_start += 1  # a two-level header: its first row's cells are merged down into this one
-    for row in texts[header:data_start]:
-        for key, column in _row_labels(row).items():
-            sheet.columns.setdefault(key, column)
+    while data_start < len(texts) and _continues_header(sheet, data_start, header):
+        data_start += 1
+    sheet.columns = _header_columns(sheet, range(header, data_start))
     return sheet, header, data_start
 
 
@@ -173,18 +195,70 @@ def _grid(worksheet: Worksheet) -> _Sheet:
     return _Sheet(worksheet.title, texts, origin, {})
 
 
-def _in_header(sheet: _Sheet, row: int, header: int) -> bool:
-    """A row below the header into which header cells are merged (a two-level header); data rows never are."""
-    return any(text and sheet.origin[row][c][0] <= header for c, text in enumerate(sheet.texts[row]))
+def _starts_header(sheet: _Sheet, row: int) -> bool:
+    """Two known labels in ``row``, or the first row of a two-row header that needs it for its labels."""
+    if len(_column_keys(sheet, range(row, row + 1))) >= 2:
+        return True
+    if row + 1 >= len(sheet.texts) or not _continues_header(sheet, row + 1, row):
+        return False
+    both = _column_keys(sheet, range(row, row + 2))
+    merged_down = any(text and sheet.origin[row + 1][c][0] == row for c, text in enumerate(sheet.texts[row + 1]))
+    return len(both) >= 2 and (merged_down or both != _column_keys(sheet, range(row + 1, row + 2)))
 
 
-def _row_labels(row: list[str]) -> dict[str, int]:
-    labels: dict[str, int] = {}
-    for column, text in enumerate(row):
-        key = _label_key(text) if text else None
+def _continues_header(sheet: _Sheet, row: int, header: int) -> bool:
+    """Is ``row`` more of the header that starts at row ``header``?  Data rows never are.
+
+    Either a header cell is merged down into it (a two-level header), or its own cells are captions
+    of which one at least is a known label, alone or joined to the cell above (整改 / 时限).
+    """
+    texts = sheet.texts[row]
+    if any(text and header <= sheet.origin[row][c][0] < row for c, text in enumerate(texts)):
+        return True
+    own = [c for c, text in enumerate(texts) if text and sheet.origin[row][c][0] == row]
+    if not own or not all(_CAPTION.match(texts[c]) or _stacked_key(sheet, row, c) for c in own):
+        return False
+    return any(_stacked_key(sheet, row, c) for c in own)
+
+
+def _stacked_key(sheet: _Sheet, row: int, column: int) -> str | None:
+    """The label of a cell, or of it joined to the cell above when that is not the same merged cell."""
+    text = sheet.texts[row][column]
+    if not text:
+        return None
+    key = _label_key(text)
+    if key is None and row > 0 and sheet.origin[row - 1][column] != sheet.origin[row][column]:
+        key = _label_key(sheet.texts[row - 1][column] + text)
+    return key
+
+
+def _column_keys(sheet: _Sheet, rows: range) -> dict[str, int]:
+    """The first column of each known label in header ``rows``; a column takes its most specific label."""
+    keys: dict[str, int] = {}
+    for column in range(len(sheet.texts[rows.start]) if rows else 0):
+        labelled = (_label_key(sheet.texts[row][column]) for row in reversed(rows) if sheet.texts[row][column])
+        key = next(filter(None, labelled), None)
+        if key is None:  # a label broken over two stacked cells: 整改 over 时限
+            key = next(filter(None, (_stacked_key(sheet, row, column) for row in rows[1:])), None)
         if key is not None:
-            labels.setdefault(key, column)
-    return labels
+            keys.setdefault(key, column)
+    return keys
+
+
+def _header_columns(sheet: _Sheet, rows: range) -> dict[str, int]:
+    """The header's columns, with 完成情况 as the progress column, or as the status beside 整改进展."""
+    columns = _column_keys(sheet, rows)
+    if "completion" in columns:
+        if "progress" not in columns:
+            columns["progress"] = columns["completion"]
+        elif "status" not in columns:
+            columns["status"] = columns["completion"]
+    return columns
+
+
+def _label_key(text: str) -> str | None:
+    compact = re.sub(r"\s+", "", text)
+    return _LABEL_KEYS.get(compact) or _LABEL_KEYS.get(_TRAILING_PAREN.sub("", compact))
 
 
 # --- grouping -----------------------------------------------------------------------------------
@@ -277,13 +351,36 @@ def _problem(sheet: _Sheet, rows: list[int], category: str | None, doc: ParsedDo
         problem.targets += parse_targets(_NUMBERED_LINE.sub("；", text), sheet.text(row, "deadline") or None)
     for key in _UNIT_KEYS:
         setattr(problem, key, _names([text for _, text in sheet.cells(rows, key)]))
+    by_row = {row: _row_measures(sheet, rows, row, doc) for row in rows}
+    problem.measures = [measure for row in rows for measure in by_row[row]]
     for row in rows:
-        measures = _row_measures(sheet, rows, row, doc)
-        problem.measures += measures
         if _is_top(sheet, row, "progress") and sheet.text(row, "progress"):
-            where = _where(sheet, row)
-            _attach_progress(measures or problem.measures[-1:], sheet.text(row, "progress"), doc, where)
+            _progress_cell(sheet, problem, rows, row, by_row, doc)
     return problem
+
+
+def _progress_cell(
+    sheet: _Sheet,
+    problem: ParsedProblem,
+    rows: list[int],
+    top: int,
+    by_row: dict[int, list[ParsedMeasure]],
+    doc: ParsedDocument,
+) -> None:
+    """Attach the 整改进展 cell whose merged range starts at row ``top`` (see the module docstring)."""
+    column = sheet.columns["progress"]
+    text = sheet.texts[top][column]
+    spanned = [row for row in rows if sheet.origin[row][column] == (top, column) and by_row[row]]
+    if len(spanned) < 2:  # beside one measure cell: its measures; beside none: the last measure above
+        earlier = [measure for row in rows if row <= top for measure in by_row[row]]
+        _attach_progress(by_row[spanned[0]] if spanned else earlier[-1:], text, doc, _where(sheet, top))
+        return
+    measures = [measure for row in spanned for measure in by_row[row]]
+    if parts := _progress_parts(measures, text):
+        for measure, part in zip(measures, parts, strict=True):
+            measure.progress = part
+    elif text not in (problem.progress_status or "").split("\n"):
+        problem.progress_status = "\n".join(filter(None, (problem.progress_status, text)))
 
 
 def _joined(sheet: _Sheet, rows: list[int], key: str) -> str | None:
@@ -349,9 +446,16 @@ def _attach_progress(measures: list[ParsedMeasure], progress: str, doc: ParsedDo
     if not measures:
         doc.warn(where, "整改进展 without a measure is not kept")
         return
-    parts = _PROGRESS_ITEM.split(progress) if len(measures) > 1 else []
-    if len(parts) == len(measures) + 1 and not parts[0].strip():
-        for measure, part in zip(measures, parts[1:], strict=True):
-            measure.progress = part.strip()
+    if parts := _progress_parts(measures, progress):
+        for measure, part in zip(measures, parts, strict=True):
+            measure.progress = part
     else:
         measures[0].progress = "\n".join(filter(None, (measures[0].progress, progress)))
+
+
+def _progress_parts(measures: list[ParsedMeasure], progress: str) -> list[str] | None:
+    """The numbered parts of a progress text, one per measure, or None if they do not match."""
+    parts = _PROGRESS_ITEM.split(progress) if len(measures) > 1 else []
+    if len(parts) == len(measures) + 1 and not parts[0].strip():
+        return [part.strip() for part in parts[1:]]
+    return None

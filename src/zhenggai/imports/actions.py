@@ -4,8 +4,12 @@ Everything is created through ``ledger.actions`` (so each row has its history, a
 reason). Unit names go through ``UnitMatcher``; a name the registry does not know becomes an
 assignment that keeps the name as written (``raw_text``) and is listed in the import record's
 ``unmatched_names``. Leaders and persons are kept as written (the person registry is matched
-later). What the ledger does not model yet — progress texts of a report, amendments other than
-deadlines — stays in ``ImportRecord.parsed``.
+later). Progress texts of a report stay in ``ImportRecord.parsed`` until progress is modelled.
+
+An amendment notice imported into an existing plan becomes one ``PlanRevision`` of that plan
+(``ledger.amendments.amend_plan``): each amendment names a problem by number; its new wording
+replaces the deadline, the targets, the measures or a responsibility list, with the review opinion.
+A notice naming a problem the plan does not have is refused as a whole.
 """
 
 from __future__ import annotations
@@ -15,16 +19,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhenggai.importer.model import ParsedDocument, ParsedProblem
+from zhenggai.importer.model import Amendment, ParsedDocument, ParsedProblem
+from zhenggai.importer.plan_fields import parse_measures, parse_targets
+from zhenggai.importer.units import split_names
 from zhenggai.imports.matching import UnitMatcher
 from zhenggai.imports.models import ImportRecord, PendingImport
+from zhenggai.imports.review import apply_item_changes
 from zhenggai.ledger import actions as ledger
+from zhenggai.ledger.amendments import Holder, MeasureText, ProblemChange, TargetText, amend_plan
 from zhenggai.ledger.choices import AssignmentRole, PlanLevel
-from zhenggai.ledger.models import Category, Inspection, Plan, Problem
+from zhenggai.ledger.filtersets import units_in_scope
+from zhenggai.ledger.models import Category, Inspection, Plan, PlanRevision, Problem
 
 if TYPE_CHECKING:
     from zhenggai.accounts.models import User
@@ -35,6 +45,7 @@ __all__ = [
     "ImportResult",
     "confirm_import",
     "discard_import",
+    "edit_pending_item",
     "import_document",
     "source_hash",
     "upload_document",
@@ -60,6 +71,7 @@ class ImportResult:
     problems: int
     measures: int
     unmatched_names: list[str]
+    revision: PlanRevision | None = None
 
 
 def source_hash(data: bytes) -> str:
@@ -74,6 +86,7 @@ class _Writer:
         self.matcher = UnitMatcher()
         self.categories: dict[str, Category] = {c.title: c for c in plan.categories.all()}
         self.problems = self.measures = 0
+        self.by_number: dict[int, Problem] = {}  # top-level problems written, for the document's own amendments
 
     def category(self, title: str | None) -> Category | None:
         if not title:
@@ -107,6 +120,8 @@ class _Writer:
             parent=parent,
         )
         self.problems += 1
+        if parent is None and item.number is not None:
+            self.by_number[item.number] = problem
         for target in item.targets:
             deadline = target.deadline.raw if target.deadline else ""
             ledger.add_target(problem, acting_user=self.user, text=target.text, deadline=deadline)
@@ -190,7 +205,10 @@ def import_document(
         writer.problem(item)
     for item in parsed.general_measures:
         writer.general_measure(item)
-    if not writer.problems:
+    revision = None
+    if parsed.amendments and (writer.problems or parsed.document.kind == "amendment"):
+        revision = _amend(plan, parsed, acting_user=acting_user, writer=writer, title=title or filename)
+    if not writer.problems and revision is None:
         raise ValidationError(_("The document contains no problems or measures to import."))
     record = ImportRecord.objects.create(
         sha256=digest,
@@ -201,7 +219,56 @@ def import_document(
         unmatched_names=writer.matcher.unmatched,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
-    return ImportResult(record, plan, writer.problems, writer.measures, writer.matcher.unmatched)
+    return ImportResult(record, plan, writer.problems, writer.measures, writer.matcher.unmatched, revision)
+
+
+_ROLE_OF_FIELD = dict(_UNIT_ROLES + _PERSON_ROLES)
+
+
+def _change_value(amendment: Amendment, problem: Problem, matcher: UnitMatcher):
+    """What an amendment's wording becomes in the ledger, by the field it changes."""
+    text = amendment.new_text
+    if amendment.field == "target":
+        return "targets", [TargetText(t.text) for t in parse_targets(text, None)]
+    if amendment.field == "measures":
+        measures = parse_measures([line for line in text.splitlines() if line.strip()]).measures
+        return "measures", [
+            MeasureText(m.text, m.number_text or "", m.deadline.raw if m.deadline else "") for m in measures
+        ]
+    if amendment.field in _ROLE_OF_FIELD:
+        role = _ROLE_OF_FIELD[amendment.field]
+        names = split_names(text)
+        if role in (AssignmentRole.LEADER, AssignmentRole.PERSON):
+            return role, [Holder(name) for name in names]
+        return role, [Holder(name, matcher.match(name)) for name in names]
+    return amendment.field, text
+
+
+def _amend(plan: Plan, parsed: ParsedDocument, *, acting_user: User, writer: _Writer, title: str):
+    """Apply the parsed amendments as one revision: to the problems the same document just wrote, or, for
+    a notice alone, to the plan's problems with those numbers."""
+    numbers = {a.problem_number for a in parsed.amendments}
+    problems = writer.by_number or {p.number: p for p in plan.problems.filter(number__in=numbers, parent=None)}
+    missing = sorted(str(n) for n in numbers if n not in problems)
+    if missing:
+        raise ValidationError(
+            _("The amendment names problems this plan does not have: %(numbers)s") % {"numbers": "、".join(missing)}
+        )
+    changes = []
+    for amendment in parsed.amendments:
+        field, value = _change_value(amendment, problems[amendment.problem_number], writer.matcher)
+        changes.append(
+            ProblemChange(problems[amendment.problem_number], field, value, opinion=amendment.review_opinion or "")
+        )
+    return amend_plan(
+        plan,
+        acting_user=acting_user,
+        changes=changes,
+        title=title,
+        doc_number=parsed.document.doc_number or "",
+        issue_date=_parse_date(parsed.document.date),
+        summary=_("Imported from %(name)s") % {"name": title} if title else "",
+    )
 
 
 # --- The review flow (upload → review → confirm or discard) ---------------------------------------
@@ -213,8 +280,7 @@ def upload_document(
     """Parse an uploaded file and keep it, with its parse, for review. Nothing enters the ledger yet."""
     from zhenggai.importer.parse import UnreadableDocument, parse_bytes
 
-    if plan is None and jurisdiction is None:
-        raise ValidationError({"jurisdiction": _("Name the jurisdiction of the new plan.")})
+    _check_destination(acting_user, plan=plan, jurisdiction=jurisdiction)
     digest = source_hash(data)
     if ImportRecord.objects.filter(sha256=digest).exists():
         raise DuplicateImport(_("This document was imported before (same file)."))
@@ -222,8 +288,10 @@ def upload_document(
         parsed = parse_bytes(data, filename)
     except UnreadableDocument as exc:
         raise ValidationError(_("The file cannot be read: %(reason)s") % {"reason": exc}) from exc
-    if not parsed.problems and not parsed.general_measures:
+    if not parsed.problems and not parsed.general_measures and not parsed.amendments:
         raise ValidationError(_("The document contains no problems or measures to import."))
+    if plan is None and not parsed.problems and parsed.amendments:
+        raise ValidationError({"plan": _("An amendment notice is imported into the plan it amends: choose the plan.")})
     return PendingImport.objects.create(
         data=data,
         filename=filename[:255],
@@ -236,19 +304,49 @@ def upload_document(
     )
 
 
-@transaction.atomic
-def confirm_import(pending: PendingImport, *, acting_user: User) -> ImportResult:
-    """Import a reviewed upload into the ledger: one transaction; a second confirmation is refused."""
-    from zhenggai.importer.parse import parse_bytes
+def _check_destination(acting_user: User, *, plan: Plan | None, jurisdiction: Unit | None) -> None:
+    """The user may still change the target plan, or create plans in the jurisdiction (re-checked at confirm)."""
+    if plan is None and jurisdiction is None:
+        raise ValidationError({"jurisdiction": _("Name the jurisdiction of the new plan.")})
+    if plan is not None and not Plan.objects.editable_by(acting_user).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("You may not change this plan."))
+    if plan is None and not units_in_scope(acting_user).filter(pk=jurisdiction.pk).exists():
+        raise PermissionDenied(_("You may not create plans in this jurisdiction."))
 
+
+def _locked_pending(pending: PendingImport) -> PendingImport:
     pending = (
         PendingImport.objects.select_for_update(of=("self",)).select_related("plan", "jurisdiction").get(pk=pending.pk)
     )
     if pending.status != PendingImport.Status.PENDING:
         raise ValidationError(_("This upload was already imported or discarded."))
+    return pending
+
+
+@transaction.atomic
+def edit_pending_item(pending: PendingImport, *, acting_user: User, path: str, values: dict) -> list[dict]:
+    """Correct one item of a pending parse (see ``imports.review``); each changed field is logged on the row."""
+    pending = _locked_pending(pending)
+    parsed = pending.parsed
+    log = apply_item_changes(parsed, path, values)
+    if log:
+        when = timezone.now().isoformat(timespec="seconds")
+        pending.edits = [*pending.edits, *({**entry, "by": acting_user.get_username(), "at": when} for entry in log)]
+        pending.parsed = parsed
+        pending.save(update_fields=["parsed", "edits"])
+    return log
+
+
+@transaction.atomic
+def confirm_import(pending: PendingImport, *, acting_user: User) -> ImportResult:
+    """Import a reviewed upload, with the reviewer's corrections, in one transaction; a second confirmation
+    is refused. The user's right to change the destination is checked again: it may have been withdrawn
+    since the upload."""
+    pending = _locked_pending(pending)
+    _check_destination(acting_user, plan=pending.plan, jurisdiction=pending.jurisdiction)
     data = bytes(pending.data)
     result = import_document(
-        parse_bytes(data, pending.filename),
+        ParsedDocument.from_dict(pending.parsed),
         acting_user=acting_user,
         source=data,
         filename=pending.filename,
@@ -265,9 +363,7 @@ def confirm_import(pending: PendingImport, *, acting_user: User) -> ImportResult
 @transaction.atomic
 def discard_import(pending: PendingImport, *, acting_user: User) -> PendingImport:
     """Drop an upload without importing it (the row stays, marked discarded)."""
-    pending = PendingImport.objects.select_for_update().get(pk=pending.pk)
-    if pending.status != PendingImport.Status.PENDING:
-        raise ValidationError(_("This upload was already imported or discarded."))
+    pending = _locked_pending(pending)
     pending.status = PendingImport.Status.DISCARDED
     pending.save(update_fields=["status"])
     return pending

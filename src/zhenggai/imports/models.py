@@ -39,9 +39,10 @@ class ImportRecord(models.Model):
 class PendingImport(models.Model):
     """An uploaded document waiting for review (待确认的导入): the file, its parse, and where it should go.
 
-    The review page shows ``parsed`` beside the file's text; confirming re-parses the stored bytes
-    (``data``) and imports them through ``import_document`` in one transaction, then links the
-    ``ImportRecord``. Visible only to the uploader and administrators.
+    The review page shows ``parsed`` beside the file's text. The reviewer may correct ``parsed``
+    item by item (``edit_pending_item``); each correction is logged in ``edits`` (who, when, item,
+    field, before, after). Confirming imports ``parsed`` as corrected through ``import_document`` in
+    one transaction, then links the ``ImportRecord``. Visible only to the uploader and administrators.
     """
 
     class Status(models.TextChoices):
@@ -54,6 +55,7 @@ class PendingImport(models.Model):
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     parsed = models.JSONField(_("parse result"))
     warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    edits = models.JSONField(_("corrections before import"), default=list, blank=True)
     jurisdiction = models.ForeignKey(
         "organizations.Unit",
         verbose_name=_("jurisdiction"),

@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,16 +20,26 @@ from django.views.generic import FormView, ListView, TemplateView
 from zhenggai.accounts.choices import Role
 from zhenggai.importer.parse import to_text
 from zhenggai.importer.text import UnreadableDocument, lines
+from zhenggai.importer.xlsx_preview import preview_rows
 from zhenggai.imports import actions
-from zhenggai.imports.forms import UploadForm
+from zhenggai.imports.forms import GeneralMeasureEditForm, MeasureFormSet, ProblemEditForm, UploadForm
 from zhenggai.imports.matching import UnitMatcher
 from zhenggai.imports.models import PendingImport
+from zhenggai.imports.review import InvalidPath, item_at, iter_paths
 
 _UNIT_FIELDS = (
     ("responsible_units", gettext_lazy("Responsible units")),
     ("cooperating_units", gettext_lazy("Cooperating units")),
     ("supervising_units", gettext_lazy("Supervising units")),
 )
+
+
+def field_label(name: str) -> str:
+    """How the review page names a corrected field."""
+    for form in (ProblemEditForm, GeneralMeasureEditForm):
+        if name in form.base_fields and name != "remove":
+            return str(form.base_fields[name].label)
+    return str({"measures": _("Measures"), "remove": _("Left out of the import")}.get(name, name))
 
 
 def can_import(user) -> bool:
@@ -131,7 +143,7 @@ class _Annotator:
         if _annotate_deadline(deadline) and deadline["unsure"]:
             self.unsure += 1
 
-    def problem(self, item: dict, depth: int, rows: list) -> None:
+    def problem(self, item: dict) -> dict:
         self.deadline(item.get("deadline"))
         for target in item.get("targets") or []:
             self.deadline(target.get("deadline"))
@@ -139,15 +151,26 @@ class _Annotator:
         for measure in item.get("measures") or []:
             self.deadline(measure.get("deadline"))
             measure["unit_groups"] = self.units(measure)
-        rows.append((item, depth))
-        for sub in item.get("sub_items") or []:
-            self.problem(sub, depth + 1, rows)
+        return item
 
     def general_measure(self, item: dict) -> dict:
         for deadline in item.get("deadlines") or []:
             self.deadline(deadline)
         item["unit_groups"] = self.units(item)
         return item
+
+
+def _source_view(pending: PendingImport) -> tuple[list[str], list]:
+    """The uploaded document as the reviewer reads it: its text lines, or a spreadsheet's sheets and rows."""
+    data = bytes(pending.data)
+    try:
+        return lines(to_text(data, pending.filename)[0]), []
+    except UnreadableDocument:
+        pass  # an .xlsx ledger has no text form
+    try:
+        return [], preview_rows(data)
+    except UnreadableDocument:
+        return [], []
 
 
 class ReviewView(ImportMixin, TemplateView):
@@ -160,14 +183,13 @@ class ReviewView(ImportMixin, TemplateView):
         pending = get_object_or_404(pending_imports_for(self.request.user), pk=kwargs["pk"])
         parsed = pending.parsed
         annotator = _Annotator()
-        rows: list = []
-        for item in parsed.get("problems") or []:
-            annotator.problem(item, 0, rows)
-        general = [annotator.general_measure(item) for item in parsed.get("general_measures") or []]
-        try:
-            text_lines = lines(to_text(bytes(pending.data), pending.filename)[0])
-        except UnreadableDocument:
-            text_lines = []  # an .xlsx ledger has no text form: the structure alone is shown
+        rows, general = [], []
+        for path, item, depth in iter_paths(parsed):
+            if path.startswith("g"):
+                general.append((annotator.general_measure(item), path))
+            else:
+                rows.append((annotator.problem(item), depth, path))
+        text_lines, sheets = _source_view(pending)
         context.update(
             pending=pending,
             parsed=parsed,
@@ -175,12 +197,73 @@ class ReviewView(ImportMixin, TemplateView):
             warnings=parsed.get("warnings") or [],
             problem_rows=rows,
             general_measures=general,
-            measure_count=sum(len(item.get("measures") or []) for item, _depth in rows),
+            measure_count=sum(len(item.get("measures") or []) for item, _depth, _path in rows),
             text_lines=text_lines,
+            sheets=sheets,
             unmatched_names=annotator.matcher.unmatched,
             unsure_deadlines=annotator.unsure,
+            edits=[{**edit, "field": field_label(edit["field"])} for edit in pending.edits],
         )
         return context
+
+
+class ItemEditView(ImportMixin, TemplateView):
+    """Correct one parsed item before the import: a problem with its measures, or a numbered measure."""
+
+    template_name = "imports/import_item_edit.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.general = kwargs["path"].startswith("g")
+
+    def get_item(self, pending: PendingImport) -> dict:
+        try:
+            return item_at(pending.parsed, self.kwargs["path"])
+        except InvalidPath as exc:
+            raise Http404 from exc
+
+    def get_pending(self) -> PendingImport:
+        pending = get_object_or_404(pending_imports_for(self.request.user), pk=self.kwargs["pk"])
+        if pending.status != PendingImport.Status.PENDING:
+            raise Http404
+        return pending
+
+    def forms_for(self, item: dict, data=None):
+        if self.general:
+            return GeneralMeasureEditForm(data, initial=GeneralMeasureEditForm.initial_from(item)), None
+        form = ProblemEditForm(data, initial=ProblemEditForm.initial_from(item))
+        measures = MeasureFormSet(
+            data,
+            prefix="measures",
+            initial=[MeasureFormSet.form.initial_from(i, m) for i, m in enumerate(item.get("measures") or [])],
+        )
+        return form, measures
+
+    def get(self, request, pk, path):
+        pending = self.get_pending()
+        item = self.get_item(pending)
+        form, measures = self.forms_for(item)
+        return self.render_to_response(self.get_context_data(pending=pending, item=item, form=form, measures=measures))
+
+    def post(self, request, pk, path):
+        pending = self.get_pending()
+        item = self.get_item(pending)
+        form, measures = self.forms_for(item, request.POST)
+        if not form.is_valid() or (measures is not None and not measures.is_valid()):
+            context = self.get_context_data(pending=pending, item=item, form=form, measures=measures)
+            return self.render_to_response(context)
+        values = dict(form.cleaned_data)
+        if measures is not None:
+            values["measures"] = [m for m in measures.cleaned_data if m and not m.get("DELETE")]
+        try:
+            log = actions.edit_pending_item(pending, acting_user=request.user, path=path, values=values)
+        except (ValidationError, InvalidPath) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("imports:review", pk=pending.pk)
+        if log:
+            fields = "、".join(field_label(entry["field"]) for entry in log)
+            messages.success(request, _("Corrected: %(fields)s") % {"fields": fields})
+        return redirect(reverse("imports:review", args=[pending.pk]) + ("" if values.get("remove") else f"#{path}"))
 
 
 class _PendingAction(ImportMixin, View):

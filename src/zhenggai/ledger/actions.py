@@ -9,8 +9,6 @@ written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -27,8 +25,6 @@ from zhenggai.ledger.models import (
     Inspection,
     Measure,
     Plan,
-    PlanRevision,
-    PlanRevisionChange,
     Problem,
     Target,
 )
@@ -37,17 +33,17 @@ if TYPE_CHECKING:
     from zhenggai.accounts.models import User
 
 __all__ = [
+    "MEASURE_EDITABLE_FIELDS",
     "PROBLEM_EDITABLE_FIELDS",
-    "ProblemChange",
     "add_category",
     "add_measure",
     "add_target",
-    "amend_plan",
     "assign",
     "create_inspection",
     "create_plan",
     "create_problem",
     "delete_measure",
+    "delete_target",
     "merge_problems",
     "remove_assignment",
     "set_plan_status",
@@ -255,6 +251,12 @@ def add_target(problem: Problem, *, acting_user: User, text: str, number_text: s
 
 
 @transaction.atomic
+def delete_target(target: Target, *, acting_user: User) -> None:
+    stamp(target, acting_user, "delete")
+    target.delete()
+
+
+@transaction.atomic
 def add_measure(
     problem: Problem,
     *,
@@ -350,70 +352,3 @@ def assign(
 def remove_assignment(assignment: Assignment, *, acting_user: User) -> None:
     stamp(assignment, acting_user, "unassign")
     assignment.delete()
-
-
-# Plan amendments ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProblemChange:
-    """One field of one problem changed by an amendment, with the reviewer's opinion (审核意见)."""
-
-    problem: Problem
-    field: str
-    value: Any
-    opinion: str = ""
-
-
-def _field_text(problem: Problem, field: str) -> str:
-    if field == "deadline":
-        return problem.due_raw
-    value = getattr(problem, field)
-    return "" if value is None else str(value)
-
-
-@transaction.atomic
-def amend_plan(
-    plan: Plan,
-    *,
-    acting_user: User,
-    changes: list[ProblemChange],
-    title: str = "",
-    doc_number: str = "",
-    issue_date: date | None = None,
-    review_reference: str = "",
-    summary: str = "",
-) -> PlanRevision:
-    """Record a plan revision and apply its changes; what the plan said before stays in the revision."""
-    if not changes:
-        raise ValidationError({"changes": _("An amendment must change at least one item.")})
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    revision = PlanRevision.objects.create(
-        plan=plan,
-        number=plan.current_revision + 1,
-        title=title,
-        doc_number=doc_number,
-        issue_date=issue_date,
-        review_reference=review_reference,
-        summary=summary,
-        created_by=acting_user if getattr(acting_user, "pk", None) else None,
-    )
-    for change in changes:
-        if change.problem.plan_id != plan.pk:
-            raise ValidationError({"changes": _("A change refers to a problem of another plan.")})
-        problem = Problem.objects.select_for_update().get(pk=change.problem.pk)
-        before = _field_text(problem, change.field)
-        _apply_problem_change(problem, change.field, change.value)
-        problem.version += 1
-        stamp(problem, acting_user, f"amendment {revision.number}").save()
-        PlanRevisionChange.objects.create(
-            revision=revision,
-            problem=problem,
-            field=change.field,
-            before=before,
-            after=_field_text(problem, change.field),
-            opinion=change.opinion,
-        )
-    plan.current_revision = revision.number
-    stamp(plan, acting_user, f"amendment {revision.number}").save()
-    return revision

@@ -146,6 +146,15 @@ class PlanQuerySet(models.QuerySet):
             condition |= Q(jurisdiction_id__in=units_under(scope.root_path))
         return self.filter(condition)
 
+    def editable_by(self, user) -> PlanQuerySet:
+        """The plans whose problems a user may change (the same rule as ``ProblemQuerySet.editable_by``)."""
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        if scope.role != "office" or scope.kind != SUBTREE:
+            return self.none()
+        return self.filter(jurisdiction_id__in=units_under(scope.root_path))
+
 
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user) -> InspectionQuerySet:

@@ -14,14 +14,13 @@ from zhenggai.demo.data.problems import (
     THIRD_ROUND_STATUSES,
 )
 from zhenggai.ledger.actions import (
-    ProblemChange,
     add_category,
-    amend_plan,
     create_inspection,
     create_plan,
     merge_problems,
     set_plan_status,
 )
+from zhenggai.ledger.amendments import ProblemChange, amend_plan
 from zhenggai.ledger.choices import InspectionKind, InspectionLevel, ItemStatus, PlanLevel, PlanStatus
 from zhenggai.ledger.models import Inspection, Plan
 

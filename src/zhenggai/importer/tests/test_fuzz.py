@@ -103,6 +103,7 @@ def parse_or_refuse(data: bytes, filename: str = "") -> ParsedDocument | None:
     if parsed is not None:
         assert isinstance(parsed, ParsedDocument)
         assert json.loads(parsed.to_json()) == parsed.to_dict()
+        assert ParsedDocument.from_dict(parsed.to_dict()) == parsed
     return parsed
 
 

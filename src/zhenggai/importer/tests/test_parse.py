@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 from docx import Document
 
+from zhenggai.importer.model import ParsedDocument
 from zhenggai.importer.parse import UnreadableDocument, detect_kind, parse_bytes
 from zhenggai.importer.text import lines
 
@@ -92,3 +94,9 @@ def test_a_workbook_without_a_ledger_is_unreadable():
     book.save(buffer)
     with pytest.raises(UnreadableDocument, match="no ledger"):
         parse_bytes(buffer.getvalue())
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_the_json_form_rebuilds_the_same_parse(seeds_dir, prefix):
+    parsed = parse_bytes(seed_text(seeds_dir, prefix).encode())
+    assert ParsedDocument.from_dict(json.loads(parsed.to_json())) == parsed

@@ -1,4 +1,5 @@
-""".xlsx ledgers: header detection, merged problem cells, several sheets, and seed 004 as a ledger.
+""".xlsx ledgers: header detection (one or two rows), merged problem and progress cells, several sheets,
+and seed 004 as a ledger.
 
 Every workbook is built at test time with openpyxl; no .xlsx file is committed.
 """
@@ -185,6 +186,177 @@ def test_cell_text():
     assert cell_text(3.0) == "3"
     assert cell_text("  2018 年 12 月 31 日\n\n（长期） ") == "2018年12月31日\n（长期）"
     assert cell_text(None) == ""
+
+
+# --- two-row headers -----------------------------------------------------------------------------
+
+
+def _merge_down(sheet: Worksheet, columns: str, top: int, bottom: int) -> None:
+    for column in columns:
+        sheet.merge_cells(f"{column}{top}:{column}{bottom}")
+
+
+def test_two_row_header_with_group_cells():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["某县生态环境问题整改落实台账"])
+    sheet.merge_cells("A1:J1")
+    sheet.append(["序号", "督察反馈问题", "整改措施", "责任主体", None, None, "整改时限", "整改情况", None, "备注"])
+    sheet.append([None, None, None, "责任单位", "责任领导", "责任人员", None, "整改进展", "完成情况", None])
+    _merge_down(sheet, "ABCGJ", 2, 3)
+    sheet.merge_cells("D2:F2")
+    sheet.merge_cells("H2:I2")
+    units = ["县住建局", "王五", "赵六"]
+    sheet.append([1, "河道两岸堆放垃圾。", "1.清运垃圾", *units, "2021年6月30日", "清运完毕", "已完成"])
+    sheet.append([None, None, "2.建立巡查制度", None, None, None, None, "制度已印发", None])
+    _merge_down(sheet, "ABDEFGI", 4, 5)
+    sheet.append([2, "养殖废水直排。", "关停违规养殖场", "县农业农村局", "孙七", None, "长期坚持", None, "正在推进"])
+    doc = parse_xlsx(to_bytes(workbook))
+    assert doc.warnings == []
+    assert doc.document.kind == "report"
+    first, second = doc.problems
+    assert (first.number, first.title) == (1, "河道两岸堆放垃圾")
+    assert first.responsible_units == ["县住建局"]
+    assert first.responsible_leaders == ["王五"] and first.responsible_persons == ["赵六"]
+    assert first.deadline.date == "2021-06-30" and second.deadline.long_term
+    assert [(m.text, m.progress) for m in first.measures] == [("清运垃圾", "清运完毕"), ("建立巡查制度", "制度已印发")]
+    # 完成情况 beside 整改进展 is the problem's status
+    assert (first.progress_status, second.progress_status) == ("已完成", "正在推进")
+    assert second.responsible_persons == [] and second.measures[0].progress is None
+
+
+def test_label_broken_over_two_stacked_cells():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "问题", "整改", "责任", "整改措施"])
+    sheet.append([None, None, "时限（年月日）", "单位", None])
+    sheet.append(["1", "问题甲。", "2022年3月31日", "市生态环境局", "措施一"])
+    sheet.append(["2", "问题乙。", "立行立改", "市水利局、市林草局", "措施二"])
+    doc = parse_xlsx(to_bytes(workbook))
+    assert doc.warnings == []
+    first, second = doc.problems
+    assert first.deadline.date == "2022-03-31" and second.deadline.immediate
+    assert first.responsible_units == ["市生态环境局"]
+    assert second.responsible_units == ["市水利局", "市林草局"]
+    assert [m.text for m in first.measures] == ["措施一"]
+
+
+def test_header_whose_labels_all_need_both_rows():
+    """No row has two labels of its own: the pair of rows is the header, the title above stays a title."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["某市整改工作台账"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["督察反馈", "整改", "责任", "完成"])
+    sheet.append(["问题", "措施", "单位", "时限"])
+    sheet.append(["问题甲。", "措施一", "市交通局", "2023年底前"])
+    doc = parse_xlsx(to_bytes(workbook))
+    assert doc.warnings == []
+    (problem,) = doc.problems
+    assert problem.description == "问题甲。"
+    assert [m.text for m in problem.measures] == ["措施一"]
+    assert problem.responsible_units == ["市交通局"]
+    assert problem.deadline.date == "2023-12-31"
+
+
+def test_first_data_row_of_short_words_is_not_a_header_row():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["问题", "整改措施", "责任单位"])
+    sheet.append(["秸秆焚烧", "加强巡查", "各乡镇"])
+    sheet.append(["扬尘污染", "洒水降尘", "县住建局"])
+    doc = parse_xlsx(to_bytes(workbook))
+    assert [p.description for p in doc.problems] == ["秸秆焚烧", "扬尘污染"]
+    assert doc.problems[0].responsible_units == ["各乡镇"]
+
+
+def test_both_progress_columns_and_a_status_column():
+    """With 整改进度 present, 完成情况 stays unused, as a second progress column always was."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "问题", "整改措施", "整改进展", "完成情况", "整改进度"])
+    sheet.append([1, "问题甲。", "措施一", "已拆除", "已完成", "达到序时进度"])
+    (problem,) = parse_xlsx(to_bytes(workbook)).problems
+    assert problem.measures[0].progress == "已拆除"
+    assert problem.progress_status == "达到序时进度"
+
+
+# --- progress merged over several measure rows ---------------------------------------------------
+
+
+def _progress_ledger(progress: str, status: list[str | None] | None = None) -> bytes:
+    """One problem, three measure rows; the 整改进展 cell merged over all three."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "问题", "整改措施", "整改进展"] + (["整改进度"] if status else []))
+    for index, measure in enumerate(["措施一", "措施二", "措施三"]):
+        first = index == 0
+        row = [1 if first else None, "问题甲。" if first else None, measure, progress if first else None]
+        sheet.append(row + ([status[index]] if status else []))
+    _merge_down(sheet, "ABD", 2, 4)
+    return to_bytes(workbook)
+
+
+def test_merged_progress_belongs_to_the_problem():
+    doc = parse_xlsx(_progress_ledger("各项措施均在推进中"))
+    (problem,) = doc.problems
+    assert problem.progress_status == "各项措施均在推进中"
+    assert [m.progress for m in problem.measures] == [None, None, None]
+    assert doc.document.kind == "report"
+
+
+def test_merged_numbered_progress_is_shared_out():
+    (problem,) = parse_xlsx(_progress_ledger("1.已完成\n2.推进中\n3.未启动")).problems
+    assert [m.progress for m in problem.measures] == ["已完成", "推进中", "未启动"]
+    assert problem.progress_status is None
+
+
+def test_merged_progress_joins_the_status_column_without_repeating():
+    (problem,) = parse_xlsx(_progress_ledger("整体推进", ["已完成", "正在推进", None])).problems
+    assert problem.progress_status == "已完成\n正在推进\n整体推进"
+    (problem,) = parse_xlsx(_progress_ledger("已完成", ["已完成", None, None])).problems
+    assert problem.progress_status == "已完成"
+    assert [m.progress for m in problem.measures] == [None, None, None]
+
+
+def test_progress_merged_beside_one_measure_cell_stays_the_measures_progress():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "问题", "整改措施", "整改进展"])
+    sheet.append([1, "问题甲。", "1.措施一\n2.措施二", "工作已过半"])
+    sheet.append([None, None, None, None])
+    sheet.append([None, None, "3.措施三", "刚启动"])
+    _merge_down(sheet, "ABCD", 2, 3)
+    (problem,) = parse_xlsx(to_bytes(workbook)).problems
+    assert [m.progress for m in problem.measures] == ["工作已过半", None, "刚启动"]
+    assert problem.progress_status is None
+
+
+def test_progress_merged_over_a_row_without_measures_goes_to_the_measure_below():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "问题", "整改措施", "整改进展"])
+    sheet.append([1, "问题甲。", "措施一", "一已办"])
+    sheet.append([None, None, None, "二在办"])
+    sheet.append([None, None, "措施二", None])
+    _merge_down(sheet, "AB", 2, 4)
+    sheet.merge_cells("D3:D4")
+    (problem,) = parse_xlsx(to_bytes(workbook)).problems
+    assert [m.progress for m in problem.measures] == ["一已办", "二在办"]
+
+
+def test_status_column_gives_the_problem_status():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "问题", "整改措施", "整改进度"])
+    sheet.append([1, "问题甲。", "措施一", "已完成"])
+    sheet.append([None, None, "措施二", "正在推进"])
+    sheet.append([None, None, "措施三", "已完成"])
+    sheet.append([2, "问题乙。", "措施四", None])
+    first, second = parse_xlsx(to_bytes(workbook)).problems
+    assert first.progress_status == "已完成\n正在推进"
+    assert second.progress_status is None
+    assert all(m.progress is None for m in first.measures)
 
 
 # --- (b) several sheets --------------------------------------------------------------------------

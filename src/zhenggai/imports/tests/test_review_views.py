@@ -213,3 +213,36 @@ class SeedReviewTestCase(WorldTestCase):
         plan = ImportRecord.objects.get().plan
         self.assertRedirects(response, reverse("ledger:plan_detail", args=[plan.pk]))
         self.assertEqual(plan.problems.filter(parent__isnull=True).count(), 17)
+
+
+class SpreadsheetReviewTestCase(WorldTestCase):
+    def test_an_xlsx_upload_shows_its_sheet_rows_beside_the_parse(self):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "台账"
+        sheet.append(["甲市整改台账"])
+        sheet.append(["序号", "督察反馈问题", "整改时限", "责任单位", "整改措施"])
+        sheet.append(
+            [1, "工业园区污水处理厂超标排放。", "2026年12月31日", "甲一县", "（一）提标改造（2026年10月31日）"]
+        )
+        sheet.append([None, None, None, None, "（二）在线监测联网（长期坚持）"])
+        sheet.merge_cells("B3:B4")
+        buffer = io.BytesIO()
+        book.save(buffer)
+        self.login("office_A")
+        self.client.post(
+            reverse("imports:new"),
+            {"file": SimpleUploadedFile("ledger.xlsx", buffer.getvalue()), "jurisdiction": self.world.units["A"].pk},
+        )
+        pending = PendingImport.objects.get()
+        response = self.client.get(reverse("imports:review", args=[pending.pk]))
+        self.assertContains(response, 'data-testid="source-sheets"')
+        self.assertContains(
+            response, '<td style="white-space: pre-line; min-width: 6em">（二）在线监测联网（长期坚持）</td>'
+        )
+        self.assertContains(response, 'data-testid="parsed-problem"', count=1)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhenggai.ledger.choices import InspectionKind, InspectionLevel, PlanLevel, PlanStatus
+from zhenggai.ledger.choices import AssignmentRole, InspectionKind, InspectionLevel, PlanLevel, PlanStatus
 from zhenggai.ledger.querysets import InspectionQuerySet, PlanQuerySet
 
 
@@ -162,6 +162,10 @@ class PlanRevisionChange(models.Model):
         """The changed field as a reader calls it (整改时限, 整改目标 …)."""
         if self.field == "deadline":
             return str(_("Deadline"))
+        if self.field in ("targets", "measures"):
+            return str(_("Targets") if self.field == "targets" else _("Measures"))
+        if self.field in AssignmentRole.values:
+            return str(AssignmentRole(self.field).label)
         try:
             return str(self.problem._meta.get_field(self.field).verbose_name) if self.problem_id else self.field
         except FieldDoesNotExist:

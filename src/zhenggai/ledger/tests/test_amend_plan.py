@@ -4,8 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from zhenggai.ledger import actions
-from zhenggai.ledger.actions import ProblemChange
+from zhenggai.ledger.amendments import ProblemChange, amend_plan
 from zhenggai.ledger.models import PlanRevision
 from zhenggai.testing import WorldTestCase
 
@@ -13,7 +12,7 @@ from zhenggai.testing import WorldTestCase
 class AmendPlanTestCase(WorldTestCase):
     def test_it_records_revision_changes_and_applies_them(self):
         plan, problem = self.world.plans["A"], self.world.problems["a1"]
-        revision = actions.amend_plan(
+        revision = amend_plan(
             plan,
             acting_user=self.world.users["office_A"],
             doc_number="甲办字〔2026〕9号",
@@ -33,7 +32,7 @@ class AmendPlanTestCase(WorldTestCase):
 
     def test_a_change_to_another_plans_problem_rolls_everything_back(self):
         with self.assertRaises(ValidationError):
-            actions.amend_plan(
+            amend_plan(
                 self.world.plans["A"],
                 acting_user=self.world.users["office_A"],
                 changes=[
@@ -46,7 +45,7 @@ class AmendPlanTestCase(WorldTestCase):
         self.assertEqual(self.world.problems["a1"].title, "问题a1")
 
     def test_changed_fields_are_labelled_for_readers(self):
-        revision = actions.amend_plan(
+        revision = amend_plan(
             self.world.plans["A"],
             acting_user=self.world.users["office_A"],
             changes=[

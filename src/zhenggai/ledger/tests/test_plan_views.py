@@ -62,7 +62,7 @@ class PlanDetailViewTestCase(WorldTestCase):
         self.assertEqual(response.context["visible_problem_count"], 2)
 
     def test_amendments_of_problems_the_user_cannot_open_are_not_shown(self):
-        from zhenggai.ledger.actions import ProblemChange, amend_plan
+        from zhenggai.ledger.amendments import ProblemChange, amend_plan
 
         problems = self.world.problems
         amend_plan(
@@ -82,7 +82,7 @@ class PlanDetailViewTestCase(WorldTestCase):
         self.assertContains(self.client.get(url), "甲二县才能看到的新说明")
 
     def test_query_count_does_not_grow_with_revisions(self):
-        from zhenggai.ledger.actions import ProblemChange, amend_plan
+        from zhenggai.ledger.amendments import ProblemChange, amend_plan
 
         url = reverse("ledger:plan_detail", args=[self.world.plans["A"].pk])
         amend_plan(
