@@ -30,9 +30,14 @@ install: $(BIN)/zhenggai
 demo: install
 	$(BIN)/zhenggai migrate --noinput
 	$(BIN)/zhenggai load_demo
-	$(BIN)/zhenggai runserver 127.0.0.1:$(PORT)
+	$(BIN)/zhenggai warnings --save
+	$(MAKE) --no-print-directory serve
 
+# The web server plus the background worker (warnings scan, digests) in one terminal; Ctrl-C stops both.
 serve: install
+	$(BIN)/zhenggai warnings --schedule
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/zhenggai db_worker --no-reload --interval 5 & \
 	$(BIN)/zhenggai runserver 127.0.0.1:$(PORT)
 
 test: install lint check-migrations test-sqlite test-postgres

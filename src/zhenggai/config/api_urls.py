@@ -6,6 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from zhenggai.ledger.api.views import InspectionViewSet, MeasureViewSet, PlanViewSet, ProblemViewSet
 from zhenggai.organizations.api.views import UnitViewSet
+from zhenggai.progress.api.views import (
+    DeadlineExtensionViewSet,
+    ProgressReportViewSet,
+    WarningRunViewSet,
+    WarningViewSet,
+)
 
 router = DefaultRouter()
 router.register("inspections", InspectionViewSet, basename="inspection")
@@ -13,5 +19,9 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("units", UnitViewSet, basename="unit")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("warnings", WarningViewSet, basename="warning")
+router.register("warning-runs", WarningRunViewSet, basename="warning-run")
+router.register("extensions", DeadlineExtensionViewSet, basename="extension")
 
 urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]

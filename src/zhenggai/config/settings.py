@@ -45,11 +45,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks_db",
     "zhenggai.core",
     "zhenggai.accounts",
     "zhenggai.organizations",
     "zhenggai.ledger",
     "zhenggai.imports",
+    "zhenggai.progress",
     "zhenggai.demo",
 ]
 
@@ -158,8 +160,56 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Evidence files live outside the web root and are only served by a permission-checked view.
+EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+    },
+}
+
+# Background jobs: Django's tasks framework with django-tasks-db's database queue (no extra service;
+# production runs ``zhenggai db_worker``). TASKS_BACKEND=immediate runs tasks in the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("TASKS_BACKEND", ("database", "immediate"), "database")]
+    }
+}
+
+# E-mail (Django 6.1 MAILERS): the console in development, SMTP in production.
+_SMTP = PRODUCTION or env_bool("EMAIL_SMTP", False)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend"
+        if _SMTP
+        else "django.core.mail.backends.console.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_secret("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        }
+        if _SMTP
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhenggai@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 # --- application settings -----------------------------------------------------
 LEDGER_PAGE_SIZE = env_int("LEDGER_PAGE_SIZE", 50)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# The warning job runs daily at this local hour (the worker re-enqueues the next run).
+WARNING_SCAN_HOUR = env_int("WARNING_SCAN_HOUR", 6)
+# A flag is stale when the last successful warning run is older than this many hours.
+WARNING_STALE_HOURS = env_int("WARNING_STALE_HOURS", 26)
 
 LOGGING = {
     "version": 1,

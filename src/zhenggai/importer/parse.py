@@ -40,7 +40,8 @@ def to_text(data: bytes, filename: str = "") -> tuple[str, list[str]]:
             from zhenggai.importer.docx_reader import docx_text
 
             text, auto_numbered = docx_text(data)
-            notes = ["the document uses Word's automatic numbering, which is not read yet"] if auto_numbered else []
+            lost = "a numbered paragraph points at a missing numbering definition: its label is lost"
+            notes = [lost] if auto_numbered else []
             return text, notes
         if "xl/workbook.xml" in names:
             raise UnreadableDocument(".xlsx ledgers have no text form: use parse_bytes")

@@ -2,8 +2,8 @@
 
 * :func:`decode` turns bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030
   (a superset of GBK and GB2312).  Empty or binary input raises :class:`UnreadableDocument`.
-* :func:`html_to_text` keeps the article of a web page (standard library only) and drops site
-  furniture: scripts, styles, navigation, headers, footers, share boxes, breadcrumbs.
+* :func:`html_to_text` keeps the article of a web page and drops site furniture: scripts, styles,
+  navigation, headers, footers, share boxes, breadcrumbs (see :mod:`zhenggai.importer.html_reader`).
 * :func:`lines` normalises each line (NFKC but Chinese punctuation kept, spaces inside dates
   squeezed), drops empty lines and page furniture such as ``扫一扫在手机打开当前页``.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html.parser import HTMLParser
 
 from zhenggai.core.text import normalize, squeeze_spaces_in_dates
 
@@ -45,20 +44,6 @@ _FURNITURE_EXACT = frozenset(
 _FURNITURE_PREFIX = re.compile(
     r"^(?:分享到|Produced By\b|【\s*字体|字体[:：]\s*[【\[]?\s*大|首页\s*[>＞»›]|[>＞»›]"
     r"|当前位置[:：]|您(?:当前)?的?位置[:：]|扫一扫在手机|【\s*打印|【\s*关闭)",
-    re.IGNORECASE,
-)
-
-_DROP_TAGS = frozenset({"script", "style", "nav", "header", "footer", "aside", "head", "noscript", "iframe", "form"})
-_VOID_TAGS = frozenset({"br", "img", "meta", "link", "input", "hr", "area", "base", "col", "source", "wbr"})
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "section", "article"}
-    | {"blockquote", "pre", "dd", "dt", "dl", "tbody", "thead", "center", "main"}
-)
-_CELL_TAGS = frozenset({"td", "th"})
-# class/id tokens of site furniture: menus, breadcrumbs, share boxes, footers.
-_FURNITURE_CLASS = re.compile(
-    r"(?:^|[-_\s])(?:nav\w*|menu\w*|breadcrumbs?|crumbs?|share\w*|bdshare\w*|footer\w*|foot|sidebar|toolbar"
-    r"|copyright|location|weizhi|fenxiang|topbar)(?:$|[-_\s\d])",
     re.IGNORECASE,
 )
 
@@ -138,65 +123,12 @@ def lines(text: str) -> list[str]:
     return folded_lines(text)[0]
 
 
-class _ArticleExtractor(HTMLParser):
-    """Collects the text of a page outside furniture elements, with block structure as newlines."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip_tag: str | None = None
-        self._skip_depth = 0
-        self._cell_in_row = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._skip_tag is not None:
-            self._skip_depth += tag == self._skip_tag
-            return
-        if tag not in _VOID_TAGS and (tag in _DROP_TAGS or _has_furniture_class(attrs)):
-            self._skip_tag, self._skip_depth = tag, 1
-            return
-        self._layout(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._skip_tag is None:
-            self._layout(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip_tag is not None:
-            self._skip_depth -= tag == self._skip_tag
-            if self._skip_depth <= 0:
-                self._skip_tag = None
-            return
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._skip_tag is None:
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data))
-
-    def _layout(self, tag: str) -> None:
-        if tag == "tr":
-            self._cell_in_row = False
-        if tag in _CELL_TAGS:
-            if self._cell_in_row:
-                self.parts.append("\t")
-            self._cell_in_row = True
-        elif tag in _BLOCK_TAGS or tag == "br":
-            self.parts.append("\n")
-
-
-def _has_furniture_class(attrs: list[tuple[str, str | None]]) -> bool:
-    return any(name in ("class", "id") and value and _FURNITURE_CLASS.search(value) for name, value in attrs)
-
-
 def html_to_text(html: str) -> str:
-    """The article text of an HTML page: one block per line, table cells separated by tabs."""
-    parser = _ArticleExtractor()
-    parser.feed(html)
-    parser.close()
-    out: list[str] = []
-    for raw in "".join(parser.parts).split("\n"):
-        line = "\t".join(cell.strip() for cell in raw.split("\t")).strip("\t ")
-        if line.strip() and not is_furniture(line):
-            out.append(line)
-    return "\n".join(out)
+    """The article text of an HTML page: one block per line, table cells separated by tabs.
+
+    The reader lives in :mod:`zhenggai.importer.html_reader` (imported here on first use: it needs
+    :func:`is_furniture` from this module); this name stays for the callers of ``text``.
+    """
+    from zhenggai.importer.html_reader import html_to_text as read_html
+
+    return read_html(html)

@@ -6,6 +6,7 @@ from typing import Any
 
 from zhenggai.demo.data.common import Raw
 from zhenggai.demo.data.plans import build_first_round, build_third_round
+from zhenggai.demo.data.progress import build_progress
 from zhenggai.demo.data.units import build_persons, build_units, hand_over_leader, record_reform
 from zhenggai.demo.data.users import build_users, create_admin
 from zhenggai.ledger.actions import add_measure, add_target, assign, create_problem, update_measure, update_problem
@@ -34,6 +35,7 @@ class DemoBuilder:
         build_third_round(self)
         hand_over_leader(self)
         build_users()
+        build_progress(self)
 
     # helpers ------------------------------------------------------------------
 

@@ -1,0 +1,83 @@
+"""The warning job (预警计算): compute every item's warnings for a date and keep them as one run.
+
+Pages read the warnings of the latest successful run (``current_run``), so a scan is the only
+place the whole ledger is evaluated; a report, an extension or a reassignment refreshes just its
+problem in that run (``refresh_problem``). A failed scan leaves its error on its ``WarningRun`` row
+and the previous run's warnings in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhenggai.ledger.models import Problem
+from zhenggai.progress.choices import RunStatus
+from zhenggai.progress.models import WarningItem, WarningRun
+from zhenggai.progress.status import ProblemState, ledger_state
+
+__all__ = ["current_run", "refresh_problem", "run_warning_scan", "warning_rows"]
+
+logger = logging.getLogger(__name__)
+_BATCH = 2000
+
+
+def warning_rows(states: Iterable[ProblemState], run: WarningRun | None = None) -> list[WarningItem]:
+    return [
+        WarningItem(
+            run=run,
+            plan_id=state.plan_id,
+            problem_id=item.problem_id,
+            measure_id=item.measure_id,
+            kind=str(kind),
+            grade=str(grade),
+            reason=reason,
+        )
+        for state in states
+        for item in state.items
+        for kind, grade, reason in item.warnings
+    ]
+
+
+def current_run() -> WarningRun | None:
+    """The latest successful run: the warnings every page shows."""
+    return WarningRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-started_at", "-pk").first()
+
+
+def run_warning_scan(as_of: date, *, trigger: str = "schedule", problems: QuerySet | None = None) -> WarningRun:
+    """Evaluate the ledger on ``as_of`` and store the warnings as a new run; errors are recorded, then raised."""
+    run = WarningRun.objects.create(as_of=as_of, trigger=trigger, started_at=timezone.now())
+    try:
+        with transaction.atomic():
+            states = ledger_state(problems if problems is not None else Problem.objects.all(), as_of)
+            rows = warning_rows(states.values(), run)
+            WarningItem.objects.bulk_create(rows, batch_size=_BATCH)
+            run.item_count = len(rows)
+    except Exception:
+        run.status, run.error, run.finished_at = RunStatus.FAILED, traceback.format_exc(), timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        logger.exception("warning scan for %s failed", as_of)
+        raise
+    run.status, run.finished_at = RunStatus.SUCCEEDED, timezone.now()
+    run.save(update_fields=["status", "item_count", "finished_at"])
+    return run
+
+
+@transaction.atomic
+def refresh_problem(problem_id: int) -> int:
+    """Re-evaluate one problem (and its aspects) in the current run, if that run is for today."""
+    run = current_run()
+    if run is None or run.as_of != timezone.localdate():
+        return 0
+    problems = Problem.objects.filter(pk=problem_id) | Problem.objects.filter(parent_id=problem_id)
+    states = ledger_state(problems, run.as_of)
+    WarningItem.objects.filter(run=run, problem_id__in=list(states)).delete()
+    rows = warning_rows(states.values(), run)
+    WarningItem.objects.bulk_create(rows)
+    return len(rows)
