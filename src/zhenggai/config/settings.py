@@ -151,13 +151,24 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhenggai API",
-    "DESCRIPTION": "整改台账 REST API: inspections, plans, problems, measures, units.",
+    "DESCRIPTION": "整改台账 REST API: inspections, plans, problems, measures, units, progress reports, "
+    "warnings, deadline extensions.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from the vendored sidecar package: the machine is offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Stable enum names: two "kind" fields (inspection, warning) would otherwise rename each other.
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionKindEnum": "zhenggai.ledger.choices.InspectionKind",
+        "WarningKindEnum": "zhenggai.progress.choices.WarningKind",
+        "EscalationKindEnum": "zhenggai.progress.choices.EscalationKind",
+        "ItemStatusEnum": "zhenggai.ledger.choices.ItemStatus",
+        "PlanStatusEnum": "zhenggai.ledger.choices.PlanStatus",
+        "ExtensionStatusEnum": "zhenggai.progress.choices.ExtensionStatus",
+        "RunStatusEnum": "zhenggai.progress.choices.RunStatus",
+    },
 }
 
 # Evidence files live outside the web root and are only served by a permission-checked view.

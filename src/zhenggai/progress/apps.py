@@ -8,3 +8,6 @@ class ProgressConfig(AppConfig):
     name = "zhenggai.progress"
     label = "progress"
     verbose_name = _("Progress and warnings")
+
+    def ready(self) -> None:
+        from zhenggai.progress import signals  # noqa: F401 - connects the receivers

@@ -14,6 +14,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -58,8 +59,8 @@ def build_digest(user: User, run: WarningRun) -> tuple[str, str, int] | None:
         grades = "，".join(f"{Grade(g).label}{counts[g]}项" for g in (Grade.RED, Grade.YELLOW, Grade.BLUE) if counts[g])
         subject = _("Rectification warnings on %(date)s: %(summary)s") % {"date": run.as_of, "summary": grades}
         lines = [
-            f"[{item.get_grade_display()}] {item.problem.label} {item.measure.number_text if item.measure else ''} "
-            f"— {item.get_kind_display()}：{item.reason}"
+            f"[{item.get_grade_display()}] {item.problem.label} {item.problem.title[:30]}"
+            f"{' ' + item.measure.number_text if item.measure else ''} — {item.get_kind_display()}：{item.reason}"
             for item in listed[:_LISTED]
         ]
         if total > len(lines):
@@ -74,10 +75,42 @@ def _office_plans(user):
     return Plan.objects.editable_by(user).values("pk")
 
 
+def users_concerned(problem_id: int):
+    """The recipients who see the problem: its units' users (with predecessors and collectives, through
+    the visibility rule) and the offices above its plan's jurisdiction."""
+    from zhenggai.organizations.models import Unit, UnitMembership
+
+    problem = Problem.objects.select_related("plan__jurisdiction").get(pk=problem_id)
+    unit_ids = set(problem.assignments.exclude(unit=None).values_list("unit_id", flat=True))
+    unit_ids |= set(UnitMembership.objects.filter(collective_id__in=unit_ids).values_list("member_id", flat=True))
+    unit_ids |= set(Unit.objects.filter(successor_id__in=unit_ids).values_list("pk", flat=True))
+    unit_ids |= set(Unit.objects.filter(pk__in=unit_ids).exclude(successor=None).values_list("successor_id", flat=True))
+    path = problem.plan.jurisdiction.path if problem.plan.jurisdiction_id else ""
+    ancestors = [path[:end] for end in range(7, len(path) + 1, 7)]
+    offices = Unit.objects.filter(path__in=ancestors).values("pk")
+    candidates = _recipients().filter(Q(unit_id__in=unit_ids) | Q(role=Role.OFFICE, unit__in=offices))
+    return [user for user in candidates if Problem.objects.visible_to(user).filter(pk=problem_id).exists()]
+
+
+def rebuild_digests_for(problem_id: int) -> int:
+    """Rebuild today's in-app digests of the users who see the problem (no e-mail); returns how many."""
+    from zhenggai.progress.jobs import current_run
+
+    run = current_run()
+    if run is None or run.as_of != timezone.localdate():
+        return 0
+    return _deliver(run, users_concerned(problem_id), mail=False)[1]
+
+
 def send_digests(run: WarningRun, *, mail: bool = True) -> int:
     """Build today's digest for every recipient; e-mail each at most once a day. Returns mails sent."""
-    sent = 0
-    for user in _recipients():
+    return _deliver(run, _recipients(), mail=mail)[0]
+
+
+def _deliver(run: WarningRun, users, *, mail: bool) -> tuple[int, int]:
+    """(mails sent, digests written) for ``users``."""
+    sent = written = 0
+    for user in users:
         digest = build_digest(user, run)
         with transaction.atomic():
             if digest is None:
@@ -87,9 +120,10 @@ def send_digests(run: WarningRun, *, mail: bool = True) -> int:
             notification, _created = Notification.objects.update_or_create(
                 user=user, day=run.as_of, defaults={"subject": subject, "body": body, "item_count": count}
             )
+            written += 1
             if mail and user.email and notification.emailed_at is None:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
                 notification.emailed_at = timezone.now()
                 notification.save(update_fields=["emailed_at"])
                 sent += 1
-    return sent
+    return sent, written

@@ -56,6 +56,12 @@ def scan_warnings(as_of_iso: str | None = None, trigger: str = "schedule") -> di
 
 
 @task
-def refresh_problem_warnings(problem_id: int) -> int:
-    """After a report, an extension or a reassignment: the problem's warnings in today's run."""
-    return jobs.refresh_problem(problem_id)
+def refresh_problem_warnings(problem_id: int, digests: bool = False) -> int:
+    """After a report, an extension, a reassignment or a deadline change: the problem's warnings in
+    today's run; with ``digests`` also the in-app digests of the users concerned (never a new mail)."""
+    found = jobs.refresh_problem(problem_id)
+    if digests:
+        from zhenggai.progress.notify import rebuild_digests_for
+
+        rebuild_digests_for(problem_id)
+    return found

@@ -1,0 +1,58 @@
+"""Keep today's warnings and digests right when the ledger changes under them.
+
+A reassignment (``Assignment`` saved or deleted) or a deadline change (``Problem``/``Measure``
+saved) re-evaluates that problem in today's warning run and rebuilds the affected users' in-app
+digests after the transaction commits (no second e-mail). Receivers only enqueue a task: the
+ledger's actions stay unaware of the progress app.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from zhenggai.ledger.models import Assignment, Measure, Problem
+
+_DEADLINE_FIELDS = ("due_raw", "due_date", "due_immediate", "due_long_term")
+
+
+_state = threading.local()
+
+
+def _flush() -> None:
+    from zhenggai.progress.tasks import refresh_problem_warnings
+
+    ids, _state.ids = getattr(_state, "ids", None) or set(), None
+    for problem_id in sorted(ids):
+        refresh_problem_warnings.enqueue(problem_id, True)
+
+
+def _enqueue(problem_id: int | None) -> None:
+    """One task per problem per transaction (an import saves a problem many times)."""
+    if problem_id is None:
+        return
+    pending = getattr(_state, "ids", None)
+    waiting = pending is not None and any(
+        func is _flush for _sids, func, _robust in transaction.get_connection().run_on_commit
+    )
+    if waiting:
+        pending.add(problem_id)
+        return
+    _state.ids = {problem_id}  # a rolled-back transaction's ids are dropped here
+    transaction.on_commit(_flush)
+
+
+@receiver([post_save, post_delete], sender=Assignment, dispatch_uid="progress_assignment_changed")
+def assignment_changed(sender, instance: Assignment, **kwargs) -> None:
+    _enqueue(instance.problem_id)
+
+
+@receiver(post_save, sender=Measure, dispatch_uid="progress_measure_saved")
+@receiver(post_save, sender=Problem, dispatch_uid="progress_problem_saved")
+def item_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    if created or (update_fields and not set(update_fields) & set(_DEADLINE_FIELDS)):
+        return
+    _enqueue(instance.problem_id if sender is Measure else instance.pk)
