@@ -16,8 +16,13 @@ position).  Every gold slot present in a gold file is one comparison:
 
 ``fields right`` = tp / (tp + wrong + missing + spurious).
 
+A ``fold`` (``score(..., fold=...)``) is applied to every string of the parse before comparing: the
+traditional-character variant is scored with the importer's traditional→simplified fold.
+
 CLI: ``python -m tests.importer_gold.scorer [-v]`` parses every seed in ``$ZHENGGAI_SEEDS``
-(default ``/work/shared/seeds``) and prints a per-document, per-field precision/recall table.
+(default ``/work/shared/seeds``) and prints a per-document, per-field precision/recall table;
+``python -m tests.importer_gold.scorer --variants`` prints seed × variant → share of fields right for
+the variants of ``variants.py`` (web page, .docx, .docx table, .xlsx ledger, noisy GB18030, traditional).
 """
 
 from __future__ import annotations
@@ -29,9 +34,22 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["GOLD_DIR", "SEED_IDS", "fields_right", "key", "load_gold", "norm", "parse_seed", "score", "seed_path"]
+__all__ = [
+    "GOLD_DIR",
+    "SEED_IDS",
+    "fields_right",
+    "folded",
+    "key",
+    "load_gold",
+    "norm",
+    "parse_seed",
+    "score",
+    "seed_path",
+    "variant_table",
+]
 
 GOLD_DIR = Path(__file__).resolve().parent
 SEED_IDS = ("000", "001", "002", "003", "004")
@@ -221,12 +239,28 @@ def _amendments(tally: _Tally, gold: list[dict], parsed: list[dict]) -> None:
                 tally.compare(f"amendment.{name}", ga[name], parsed[index].get(name), at)
 
 
-def score(parsed: dict, gold: dict, errors: list[str] | None = None) -> dict[str, dict]:
+def folded(value, fold: Callable[[str], str]):
+    """``value`` (a parse or part of one) with ``fold`` applied to every string in it."""
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, list | tuple):
+        return [folded(item, fold) for item in value]
+    if isinstance(value, dict):
+        return {name: folded(item, fold) for name, item in value.items()}
+    return value
+
+
+def score(
+    parsed: dict, gold: dict, errors: list[str] | None = None, *, fold: Callable[[str], str] | None = None
+) -> dict[str, dict]:
     """Per-field counts and precision/recall of ``parsed`` (``ParsedDocument.to_dict()``) against ``gold``.
 
     Returns ``{field: {"tp", "fp", "fn", "wrong", "precision", "recall"}}``; ``errors`` (if given) receives
-    one line per disagreement.
+    one line per disagreement.  ``fold`` (e.g. the importer's traditional→simplified fold) is applied to
+    every string of the parse before comparing; the parse itself is not changed.
     """
+    if fold is not None:
+        parsed = folded(parsed, fold)
     tally = _Tally()
     for name, value in (gold.get("document") or {}).items():
         tally.compare(f"document.{name}", value, (parsed.get("document") or {}).get(name), "document")
@@ -282,6 +316,35 @@ def _table(seed_id: str, scores: dict[str, dict]) -> str:
     return "\n".join(rows)
 
 
+def variant_table(folder: Path, aim: float = 0.97) -> str:
+    """Seed × variant → share of fields right (``plain``: the seed file itself; ``—``: not applicable).
+
+    The variants are built from each seed's text as the gold tests build them (``variants.py``), with the
+    same fold and gold exclusions; cells below ``aim`` are listed under the table.
+    """
+    from tests.importer_gold.variants import VARIANTS, variant_report
+
+    names = ["plain", *VARIANTS]
+    widths = [max(len(name), 7) + 2 for name in names]
+    rows = [f"{'seed':6}" + "".join(f"{name:>{width}}" for name, width in zip(names, widths, strict=True))]
+    below: list[str] = []
+    for seed_id in SEED_IDS:
+        gold = load_gold(seed_id)
+        text = seed_path(folder, seed_id).read_text(encoding="utf-8")
+        cells = [fields_right(score(parse_seed(folder, seed_id), gold))]
+        for variant in VARIANTS.values():
+            cells.append(variant_report(variant, text, gold)[0] if variant.applies_to(seed_id) else None)
+        row = f"{seed_id:6}"
+        for name, width, share in zip(names, widths, cells, strict=True):
+            row += f"{'—' if share is None else f'{share:.2%}':>{width}}"
+            if share is not None and share < aim:
+                below.append(f"{seed_id} {name}: {share:.2%}")
+        rows.append(row)
+    if below:
+        rows += ["", f"below the aim ({aim:.0%}):", *(f"  {line}" for line in below)]
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     verbose = "-v" in argv
@@ -289,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     if not folder.is_dir():
         print(f"seed folder {folder} not found (set ZHENGGAI_SEEDS)", file=sys.stderr)
         return 2
+    if "--variants" in argv:
+        print(variant_table(folder))
+        return 0
     summary = []
     for seed_id in SEED_IDS:
         errors: list[str] = []

@@ -38,7 +38,7 @@ __all__ = [
 _NUM = "〇零一二两三四五六七八九十百0-9"
 FIELD_LABEL = re.compile(
     r"^(原因分析|整改目标|整改时限|整改期限|完成时限|责任单位|牵头单位|配合单位|责任领导|责任人员|责任人|督导单位|整改措施)"
-    r"\s*[:：]\s*(.*)$"
+    r"(?:\s*[:：]|\t)\s*(.*)$"  # label：value, or label and value in two table cells (a tab)
 )
 _CANONICAL = {"整改期限": "整改时限", "完成时限": "整改时限", "牵头单位": "责任单位", "责任人": "责任人员"}
 _ITEM = re.compile(rf"^(?:(?P<paren>[（(](?P<pn>[{_NUM}]+)[）)])|(?P<dot>(?P<dn>\d{{1,3}})[.．、]))\s*(?P<rest>.*)$")
