@@ -198,9 +198,10 @@ def _create(
 
 
 def _after_commit(problem_id: int) -> None:
-    from zhenggai.progress.tasks import refresh_problem_warnings
+    """Re-evaluate the problem once the transaction commits (one task per problem per transaction)."""
+    from zhenggai.progress.signals import refresh_after_commit
 
-    transaction.on_commit(lambda: refresh_problem_warnings.enqueue(problem_id))
+    refresh_after_commit(problem_id)
 
 
 # --- reports ------------------------------------------------------------------------------------

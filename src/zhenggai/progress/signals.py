@@ -30,7 +30,7 @@ def _flush() -> None:
         refresh_problem_warnings.enqueue(problem_id, True)
 
 
-def _enqueue(problem_id: int | None) -> None:
+def refresh_after_commit(problem_id: int | None) -> None:
     """One task per problem per transaction (an import saves a problem many times)."""
     if problem_id is None:
         return
@@ -47,7 +47,7 @@ def _enqueue(problem_id: int | None) -> None:
 
 @receiver([post_save, post_delete], sender=Assignment, dispatch_uid="progress_assignment_changed")
 def assignment_changed(sender, instance: Assignment, **kwargs) -> None:
-    _enqueue(instance.problem_id)
+    refresh_after_commit(instance.problem_id)
 
 
 @receiver(post_save, sender=Measure, dispatch_uid="progress_measure_saved")
@@ -55,4 +55,4 @@ def assignment_changed(sender, instance: Assignment, **kwargs) -> None:
 def item_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
     if created or (update_fields and not set(update_fields) & set(_DEADLINE_FIELDS)):
         return
-    _enqueue(instance.problem_id if sender is Measure else instance.pk)
+    refresh_after_commit(instance.problem_id if sender is Measure else instance.pk)

@@ -31,7 +31,9 @@ def schedule_next_scan(now: datetime | None = None) -> bool:
         return False
     from django_tasks_db.models import DBTaskResult
 
-    if DBTaskResult.objects.ready().filter(task_path=scan_warnings.module_path).exists():
+    # Waiting = READY whatever its run_after (``ready()`` would leave out tomorrow's scan).
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=scan_warnings.module_path)
+    if waiting.filter(args_kwargs__args__1="schedule").exists():
         return False
     scan_warnings.using(run_after=next_scan_time(now)).enqueue(None, "schedule")
     return True

@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
 
-from zhenggai.progress import actions, jobs
+from zhenggai.progress import actions, jobs, signals
 from zhenggai.progress.actions import ReportInput
 from zhenggai.progress.models import Notification, PlanSchedule, WarningItem, WarningRun
 from zhenggai.progress.notify import send_digests
@@ -37,6 +37,9 @@ class WarningJobTestCase(TestCase):
         for key, user in (("unit_A1", "unit_a1@example.org"), ("office_A", "office_a@example.org")):
             cls.world.users[key].email = user
             cls.world.users[key].save(update_fields=["email"])
+
+    def setUp(self) -> None:
+        signals._state.ids = None  # the class-level transaction's pending refreshes never commit
 
     def test_a_scan_stores_a_run_with_its_items_and_health(self):
         with at(date(2026, 3, 15)):
@@ -154,3 +157,27 @@ class WarningsCommandTestCase(TestCase):
 
         with self.assertRaises(CommandError):
             self.run_command("--as-of", "2026-13-01")
+
+
+class ScheduleChainTestCase(TestCase):
+    """The daily scan re-enqueues itself once: asking again while one waits adds nothing."""
+
+    def test_one_waiting_scan_at_a_time(self):
+        from django.test import override_settings
+        from django_tasks_db.models import DBTaskResult
+
+        from zhenggai.progress.tasks import next_scan_time, schedule_next_scan
+
+        database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        with override_settings(TASKS=database), at(date(2026, 3, 15), hour=10):
+            self.assertTrue(schedule_next_scan())
+            self.assertFalse(schedule_next_scan())
+            waiting = DBTaskResult.objects.get()
+            self.assertEqual(waiting.run_after, next_scan_time())
+            self.assertEqual(timezone_local_hour(waiting.run_after), 6)  # tomorrow at WARNING_SCAN_HOUR
+
+
+def timezone_local_hour(moment) -> int:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).hour
