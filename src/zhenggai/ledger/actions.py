@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from zhenggai.core.audit import stamp
@@ -302,8 +302,14 @@ def update_measure(measure: Measure, *, acting_user: User, changes: dict[str, An
 
 @transaction.atomic
 def delete_measure(measure: Measure, *, acting_user: User) -> None:
+    """Delete a measure; refused when rows that must outlive it (progress reports) point at it."""
     stamp(measure, acting_user, "delete")
-    measure.delete()
+    try:
+        measure.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("Measure %(label)s has progress reports and cannot be deleted.") % {"label": str(measure)}
+        ) from exc
 
 
 # Responsibility -----------------------------------------------------------------------

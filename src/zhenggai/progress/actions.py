@@ -301,6 +301,8 @@ def request_extension(
     from zhenggai.core.deadlines import parse_deadline
 
     errors = {}
+    if problem.status == ItemStatus.SIGNED_OFF:
+        errors["problem"] = _("The problem is signed off: its deadline no longer changes.")
     if measure is not None and measure.problem_id != problem.pk:
         errors["measure"] = _("The measure belongs to another problem.")
     parsed = parse_deadline(requested_raw or "")

@@ -30,12 +30,13 @@ class ProgressReport(models.Model):
     problem = models.ForeignKey(
         "ledger.Problem", verbose_name=_("problem"), on_delete=models.CASCADE, related_name="progress_reports"
     )
+    # PROTECT: a report (and the evidence an acceptance may rely on) never disappears with its measure.
     measure = models.ForeignKey(
         "ledger.Measure",
         verbose_name=_("measure"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="progress_reports",
     )
     unit = models.ForeignKey(

@@ -155,3 +155,39 @@ class IndicatorValidationTestCase(TestCase):
         with at(date(2026, 3, 2)), self.assertRaises(ValidationError) as caught:
             actions.submit_report(problem, data, acting_user=self.world.users["unit_A1"])
         self.assertEqual(set(caught.exception.message_dict), {"percent", "indicators"})
+
+
+class ReportsOutliveNothingTestCase(TestCase):
+    """A measure with progress reports cannot be deleted (nor replaced by an amendment) out from under them."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+
+    def test_deleting_a_reported_measure_is_refused(self):
+        from django.core.exceptions import ValidationError
+
+        problem = self.world.problems["a1"]
+        measure = problem.measures.get()
+        with at(date(2026, 3, 2)):
+            actions.submit_report(
+                problem,
+                ReportInput(date(2026, 2, 1), date(2026, 2, 28), "进展", percent=Decimal(10)),
+                acting_user=self.world.users["unit_A1"],
+                measure=measure,
+            )
+        with self.assertRaises(ValidationError):
+            ledger.delete_measure(measure, acting_user=self.world.users["office_A"])
+        self.assertTrue(problem.measures.filter(pk=measure.pk).exists())
+
+    def test_a_signed_off_problem_takes_no_extension_request(self):
+        from django.core.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError) as caught:
+            actions.request_extension(
+                self.world.problems["land_done"],
+                acting_user=self.world.users["office_A"],
+                requested_raw="2027年6月30日前",
+                reasons="需要更多时间",
+            )
+        self.assertIn("problem", caught.exception.message_dict)
