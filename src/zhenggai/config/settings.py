@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhenggai.ledger",
     "zhenggai.imports",
     "zhenggai.progress",
+    "zhenggai.acceptance",
     "zhenggai.demo",
 ]
 

@@ -46,7 +46,10 @@ __all__ = [
     "delete_target",
     "merge_problems",
     "remove_assignment",
+    "reopen_problem",
+    "require_open",
     "set_plan_status",
+    "sign_off_problem",
     "update_measure",
     "update_problem",
 ]
@@ -234,11 +237,44 @@ def merge_problems(problem: Problem, into: Problem, *, acting_user: User) -> Pro
     return locked
 
 
+# Sign-off and reopening (called by the acceptance procedure only) ---------------------------
+
+
+def require_open(problem: Problem) -> None:
+    """Refuse a change to a signed-off problem's targets, measures or deadline (reopen it first)."""
+    if problem.status == ItemStatus.SIGNED_OFF:
+        raise ValidationError(_("This problem has been signed off; it cannot be changed unless it is reopened."))
+
+
+@transaction.atomic
+def sign_off_problem(problem: Problem, *, acting_user: User, reason: str) -> Problem:
+    """Set 完成交账销号 at the end of an acceptance chain; the problem is frozen from now on."""
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    require_open(locked)
+    locked.status = ItemStatus.SIGNED_OFF
+    locked.version += 1
+    stamp(locked, acting_user, reason).save()
+    return locked
+
+
+@transaction.atomic
+def reopen_problem(problem: Problem, *, acting_user: User, reason: str) -> Problem:
+    """Open a signed-off problem again (反弹, 回头看); its history keeps the sign-off."""
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    if locked.status != ItemStatus.SIGNED_OFF:
+        raise ValidationError(_("Only a signed-off problem can be reopened."))
+    locked.status = ItemStatus.IN_PROGRESS
+    locked.version += 1
+    stamp(locked, acting_user, reason).save()
+    return locked
+
+
 # Targets and measures ---------------------------------------------------------------
 
 
 @transaction.atomic
 def add_target(problem: Problem, *, acting_user: User, text: str, number_text: str = "", deadline: str = "") -> Target:
+    require_open(problem)
     target = Target(
         problem=problem,
         text=_require_text(text, "text", _("A target needs text.")),
@@ -252,6 +288,7 @@ def add_target(problem: Problem, *, acting_user: User, text: str, number_text: s
 
 @transaction.atomic
 def delete_target(target: Target, *, acting_user: User) -> None:
+    require_open(target.problem)
     stamp(target, acting_user, "delete")
     target.delete()
 
@@ -266,6 +303,7 @@ def add_measure(
     deadline: str = "",
     target: Target | None = None,
 ) -> Measure:
+    require_open(problem)
     if target is not None and target.problem_id != problem.pk:
         raise ValidationError({"target": _("The target belongs to another problem.")})
     measure = Measure(
@@ -283,6 +321,8 @@ def add_measure(
 @transaction.atomic
 def update_measure(measure: Measure, *, acting_user: User, changes: dict[str, Any]) -> Measure:
     locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    if set(changes) != {"status"}:  # the acceptance procedure may still close a measure of a closing problem
+        require_open(locked.problem)
     for field, value in changes.items():
         if field not in MEASURE_EDITABLE_FIELDS:
             raise ValidationError({field: _("This field cannot be changed here.")})
@@ -303,6 +343,7 @@ def update_measure(measure: Measure, *, acting_user: User, changes: dict[str, An
 @transaction.atomic
 def delete_measure(measure: Measure, *, acting_user: User) -> None:
     """Delete a measure; refused when rows that must outlive it (progress reports) point at it."""
+    require_open(measure.problem)
     stamp(measure, acting_user, "delete")
     try:
         measure.delete()

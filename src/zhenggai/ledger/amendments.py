@@ -165,6 +165,7 @@ def amend_plan(
         if change.problem.plan_id != plan.pk:
             raise ValidationError({"changes": _("A change refers to a problem of another plan.")})
         problem = Problem.objects.select_for_update().get(pk=change.problem.pk)
+        actions.require_open(problem)
         before = _field_text(problem, change.field)
         _apply(problem, change, acting_user)
         problem.version += 1

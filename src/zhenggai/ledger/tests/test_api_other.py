@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from zhenggai.ledger import actions
 from zhenggai.ledger.choices import AssignmentRole, InspectionKind, PlanLevel
+from zhenggai.ledger.models import Measure
 from zhenggai.ledger.tests.test_visibility import EXPECTED
 from zhenggai.organizations import actions as org
 from zhenggai.organizations.choices import UnitLevel
@@ -83,8 +84,10 @@ class MeasureApiTestCase(ApiWorldTestCase):
         super().setUpTestData()
         system, problems = cls.world.users["system"], cls.world.problems
         cls.measures = {"a1": problems["a1"].measures.get()}
-        for key in ("b1", "coll", "land_done"):
+        for key in ("b1", "coll"):
             cls.measures[key] = actions.add_measure(problems[key], acting_user=system, text=f"措施{key}")
+        # land_done is signed off, and add_measure refuses a signed-off problem: a measure it had before.
+        cls.measures["land_done"] = Measure.objects.create(problem=problems["land_done"], text="措施land_done")
         actions.assign(
             problems["coll"],
             AssignmentRole.LEAD,

@@ -1,0 +1,116 @@
+"""Signatures of acceptance decisions: a SHA-256 over the content a reviewer decided on.
+
+``snapshot(request)`` freezes what a decision is about: the problem's fields, its measures, the
+request (report, checklist, the head who signed), and every evidence file — the request's
+attachments and the progress reports' evidence — by its SHA-256 *as read from storage now*. The
+decision adds itself (step, decision, opinion, signer, time) and the whole is hashed
+(``content_hash``). ``verify(decision)`` checks two things:
+
+* the stored content still hashes to the stored hash (the record itself was not edited), and
+* today's item and files still match what was signed (fields changed, a file replaced, missing,
+  or its bytes altered on disk).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhenggai.ledger.models import Measure, Problem
+from zhenggai.progress.models import Evidence
+
+__all__ = ["Verification", "content_hash", "file_sha256", "snapshot", "verify"]
+
+_PROBLEM_FIELDS = ("number_text", "title", "description", "cause", "due_raw", "status")
+_MEASURE_FIELDS = ("number_text", "text", "due_raw", "status")
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def file_sha256(field_file) -> str | None:
+    """SHA-256 of a stored file's bytes now, or None if the file is gone."""
+    digest = hashlib.sha256()
+    try:
+        with field_file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+    return digest.hexdigest()
+
+
+def _files(request) -> list[dict[str, Any]]:
+    files = [
+        {"kind": "attachment", "path": a.file.name, "name": a.original_name, "sha256": file_sha256(a.file)}
+        for a in request.attachments.order_by("pk")
+    ]
+    evidence = Evidence.objects.filter(report__problem_id=request.problem_id, report__is_current=True).order_by("pk")
+    files += [
+        {"kind": "evidence", "id": e.pk, "name": e.original_name, "sha256": file_sha256(e.file)} for e in evidence
+    ]
+    return files
+
+
+def snapshot(request) -> dict[str, Any]:
+    """The item and its evidence as they are now: the part of a signature that can later be compared."""
+    problem = Problem.objects.get(pk=request.problem_id)
+    measures = Measure.objects.filter(problem=problem).order_by("position", "pk")
+    return {
+        "problem": {"id": problem.pk, **{name: getattr(problem, name) for name in _PROBLEM_FIELDS}},
+        "measures": [{"id": m.pk, **{name: getattr(m, name) for name in _MEASURE_FIELDS}} for m in measures],
+        "request": {
+            "id": request.pk,
+            "round": request.round,
+            "report": request.report,
+            "signed_by_head": request.signed_by_head,
+            "checklist": request.checklist,
+        },
+        "files": _files(request),
+    }
+
+
+@dataclass
+class Verification:
+    decision_id: int
+    record_intact: bool
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.record_intact and not self.changes
+
+
+def _compare(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    changes = []
+    for name, value in signed["problem"].items():
+        if name != "status" and now["problem"].get(name) != value:
+            changes.append(f"problem.{name}")
+    signed_measures = {m["id"]: m for m in signed["measures"]}
+    now_measures = {m["id"]: m for m in now["measures"]}
+    for measure_id in signed_measures.keys() | now_measures.keys():
+        before, after = signed_measures.get(measure_id), now_measures.get(measure_id)
+        if before is None or after is None:
+            changes.append(f"measure {measure_id} {'added' if before is None else 'removed'}")
+        elif {k: v for k, v in before.items() if k != "status"} != {k: v for k, v in after.items() if k != "status"}:
+            changes.append(f"measure {measure_id} changed")
+    signed_files = {(f["kind"], f["path"]): f for f in signed["files"]}
+    now_files = {(f["kind"], f["path"]): f for f in now["files"]}
+    for key, before in signed_files.items():
+        after = now_files.get(key)
+        if after is None or after["sha256"] is None:
+            changes.append(f"file {before['name']} missing")
+        elif after["sha256"] != before["sha256"]:
+            changes.append(f"file {before['name']} altered")
+    return changes
+
+
+def verify(decision) -> Verification:
+    """Is the decision's record intact, and does today's item still match what it signed?"""
+    record_intact = content_hash(decision.frozen_content) == decision.content_hash
+    signed = {k: v for k, v in decision.frozen_content.items() if k != "decision"}
+    return Verification(decision.pk, record_intact, _compare(signed, snapshot(decision.request)))
