@@ -29,12 +29,14 @@ class UnitModelTestCase(WorldTestCase):
 class OpenMeasureSuccessionTestCase(WorldTestCase):
     def test_an_open_measure_of_a_completed_problem_passes_to_the_successor(self):
         from zhenggai.ledger import actions as ledger
+        from zhenggai.ledger.models import Measure
 
         units, system = self.world.units, self.world.users["system"]
         problem = self.world.problems["land_done"]  # signed off, but one measure is still open
         old = actions.create_unit(acting_user=system, name="甲市旧局", level="department", parent=units["A"])
         new = actions.create_unit(acting_user=system, name="甲市新局", level="department", parent=units["A"])
-        measure = ledger.add_measure(problem, acting_user=system, text="长效机制建设", deadline="长期坚持")
+        # A measure it had before sign-off (add_measure refuses a signed-off problem).
+        measure = Measure.objects.create(problem=problem, text="长效机制建设", status="in_progress")
         on_measure = ledger.assign(problem, "lead", unit=old, measure=measure, acting_user=system)
         on_problem = ledger.assign(problem, "cooperating", unit=old, acting_user=system)
         moved = actions.record_succession(old, new, on=date(2026, 1, 1), reason="职能调整", acting_user=system)
