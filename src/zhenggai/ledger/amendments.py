@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhenggai.core.audit import stamp
@@ -144,10 +145,14 @@ def amend_plan(
     title: str = "",
     doc_number: str = "",
     issue_date: date | None = None,
+    effective_on: date | None = None,
     review_reference: str = "",
     summary: str = "",
 ) -> PlanRevision:
-    """Record a plan revision and apply its changes; what the plan said before stays in the revision."""
+    """Record a plan revision and apply its changes; what the plan said before stays in the revision.
+
+    ``effective_on`` (default: the issue date, else today) is the first day the new values are in
+    force; computations for an earlier date use the old ones."""
     if not changes:
         raise ValidationError({"changes": _("An amendment must change at least one item.")})
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -157,6 +162,7 @@ def amend_plan(
         title=title,
         doc_number=doc_number,
         issue_date=issue_date,
+        effective_on=effective_on or issue_date or timezone.localdate(),
         review_reference=review_reference,
         summary=summary,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,

@@ -6,8 +6,9 @@ last March's picture:
 * **progress** — the latest report submitted by then, per measure (or per problem for a problem
   reported as a whole): the latest period, and within it the highest version submitted by then
   (a correction made later does not rewrite the past);
-* **deadline** — the deadline in force then: an extension approved later is undone by using the
-  deadline it replaced (``DeadlineExtension.previous_raw``);
+* **deadline** — the deadline in force then: an extension approved later, or a plan revision
+  effective later, is undone by using the deadline it replaced (``DeadlineExtension.previous_raw``,
+  ``PlanRevisionChange.before``);
 * **sign-off / completion recorded in the ledger** — from the history rows: the first time the
   problem (or measure) reached 完成交账销号 / 完成整改, if that was by then;
 * **start** — the plan schedule's start (``PlanSchedule.start_date``: its own, else the plan's
@@ -19,7 +20,7 @@ item itself; a problem with aspects (sub-items) and no measures of its own rolls
 problem-level report counts as a report for each of the problem's measures (the unit reported on
 the whole problem).
 
-The function costs at most 9 queries whatever the number of problems (7, plus one history query each
+The function costs at most 10 queries whatever the number of problems (8, plus one history query each
 when some problems are signed off or some measures are closed).
 """
 
@@ -35,7 +36,7 @@ from django.utils import timezone
 from zhenggai.core.deadlines import parse_deadline
 from zhenggai.core.schedule import Pace, Thresholds, WarningFacts, missed_periods, pace, rollup, warnings_for
 from zhenggai.ledger.choices import ItemStatus
-from zhenggai.ledger.models import Measure, Plan, Problem
+from zhenggai.ledger.models import Measure, Plan, PlanRevisionChange, Problem
 from zhenggai.progress.choices import ClaimedStatus, ExtensionStatus
 from zhenggai.progress.models import DeadlineExtension, Evidence, PlanSchedule, ProgressReport
 
@@ -108,25 +109,32 @@ def _first_reached(model, ids: list[int], statuses, until: datetime) -> set[int]
     return {row["id"] for row in rows}
 
 
-def _deadlines_then(problem_ids: list[int], until: datetime) -> dict[tuple[int, int | None], dict]:
-    """Items whose deadline was extended after ``until``: the deadline they had then."""
-    rows = (
-        DeadlineExtension.objects.filter(
-            problem_id__in=problem_ids, status=ExtensionStatus.APPROVED, decided_at__gte=until
-        )
-        .order_by("decided_at", "pk")
-        .values("problem_id", "measure_id", "previous_raw")
-    )
-    then: dict[tuple[int, int | None], dict] = {}
-    for row in rows:
+def _as_due(raw: str) -> dict:
+    parsed = parse_deadline(raw)
+    return {"due_date": parsed.due_date, "due_immediate": parsed.immediate, "due_long_term": parsed.long_term}
+
+
+def _deadlines_then(problem_ids: list[int], as_of: date, until: datetime) -> dict[tuple[int, int | None], dict]:
+    """Items whose deadline changed after ``as_of``: the deadline they had then.
+
+    Two things change a deadline later: an extension approved after ``until`` and a plan revision
+    effective after ``as_of``. For each item the earliest such change holds the deadline that was
+    in force on ``as_of`` (its ``previous_raw`` / ``before``)."""
+    changes: list[tuple[date, tuple[int, int | None], str]] = []
+    extensions = DeadlineExtension.objects.filter(
+        problem_id__in=problem_ids, status=ExtensionStatus.APPROVED, decided_at__gte=until
+    ).order_by().values("problem_id", "measure_id", "previous_raw", "decided_at")
+    for row in extensions:
         key = (row["problem_id"], row["measure_id"])
-        if key not in then:  # the earliest later extension replaced the deadline in force on as_of
-            parsed = parse_deadline(row["previous_raw"])
-            then[key] = {
-                "due_date": parsed.due_date,
-                "due_immediate": parsed.immediate,
-                "due_long_term": parsed.long_term,
-            }
+        changes.append((timezone.localdate(row["decided_at"]), key, row["previous_raw"]))
+    revisions = PlanRevisionChange.objects.filter(
+        problem_id__in=problem_ids, field="deadline", revision__effective_on__gt=as_of
+    ).order_by().values("problem_id", "before", "revision__effective_on")
+    for row in revisions:
+        changes.append((row["revision__effective_on"], (row["problem_id"], None), row["before"]))
+    then: dict[tuple[int, int | None], dict] = {}
+    for _when, key, raw in sorted(changes, key=lambda change: change[0]):
+        then.setdefault(key, _as_due(raw))
     return then
 
 
@@ -170,7 +178,7 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
         Problem, [r["pk"] for r in problem_rows if r["status"] == ItemStatus.SIGNED_OFF], [ItemStatus.SIGNED_OFF], until
     )
     measures_done = _first_reached(Measure, [r["pk"] for r in measure_rows if r["status"] in _CLOSED], _CLOSED, until)
-    deadlines = _deadlines_then(problem_ids, until)
+    deadlines = _deadlines_then(problem_ids, as_of, until)
     latest, periods, with_evidence = _reports_then(problem_ids, until)
 
     measures_of: dict[int, list[dict]] = defaultdict(list)

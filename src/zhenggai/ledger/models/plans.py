@@ -118,6 +118,9 @@ class PlanRevision(models.Model):
     title = models.CharField(_("title"), max_length=300, blank=True)
     doc_number = models.CharField(_("document number"), max_length=100, blank=True)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    # From this day the changed values are in force: status, warnings and reports for an earlier
+    # date use the values before the revision (``PlanRevisionChange.before``).
+    effective_on = models.DateField(_("effective from"), null=True, blank=True)
     review_reference = models.CharField(
         _("review letter"), max_length=200, blank=True, help_text=_("e.g. 甘整改函〔2020〕16号")
     )

@@ -103,4 +103,4 @@ class PlanDetailViewTestCase(WorldTestCase):
             )
         with self.assertNumQueries(11):
             response = self.client.get(url)
-        self.assertContains(response, "原因4")
+        self.assertContains(response, "原因<ins>4</ins>")  # the side-by-side diff marks what changed

@@ -110,3 +110,26 @@ class ProblemHistoryNamesTestCase(WorldTestCase):
             for change in entry.changes:
                 if change.field == "merged_into":
                     self.assertEqual(change.new, "第3项 问题a2")
+
+
+class RevisionDiffTestCase(WorldTestCase):
+    def test_an_amended_deadline_is_shown_side_by_side_with_its_effective_date(self):
+        from datetime import date
+
+        from django.urls import reverse
+
+        from zhenggai.ledger.amendments import ProblemChange, amend_plan
+
+        problem = self.world.problems["a2"]
+        amend_plan(
+            self.world.plans["A"],
+            acting_user=self.world.users["office_A"],
+            changes=[ProblemChange(problem, "deadline", "2026年9月30日前", opinion="与省级方案不一致")],
+            effective_on=date(2026, 3, 1),
+        )
+        self.login("office_A")
+        response = self.client.get(reverse("ledger:problem_detail", args=[problem.pk]))
+        self.assertContains(response, 'data-testid="revision-change"')
+        self.assertContains(response, "2026-03-01")
+        self.assertContains(response, "202<del>5</del>年<del>6</del>月30日前")
+        self.assertContains(response, "202<ins>6</ins>年<ins>9</ins>月30日前")

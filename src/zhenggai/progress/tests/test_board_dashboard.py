@@ -197,11 +197,11 @@ class DashboardQueryCountTestCase(BoardTestCase):
     def test_query_count_does_not_grow_with_problems(self):
         self.login("office_B")
         # 1 session, 2 user, 3 user's unit (scope),
-        # 4–9 ledger_state: problems, measures, schedules, plans, extensions then, reports then
-        # (no sign-off, no closed measure and no report in city B: those three queries are skipped),
-        # 10 current run, 11 lead units, 12 plans with their schedules (periods), 13 first submissions,
-        # 14 problems shown in the lists, 15 latest run (job health)
-        with self.assertNumQueries(15):
+        # 4–10 ledger_state: problems, measures, schedules, plans, extensions then, revisions then,
+        # reports then (no sign-off, no closed measure and no report in city B: those are skipped),
+        # 11 current run, 12 lead units, 13 plans with their schedules (periods), 14 first submissions,
+        # 15 problems shown in the lists, 16 latest run (job health)
+        with self.assertNumQueries(16):
             first = self.client.get(URL)
         self.assertEqual(first.context["problem_count"], 1)
         system = self.world.users["system"]
@@ -212,6 +212,6 @@ class DashboardQueryCountTestCase(BoardTestCase):
                 )
                 ledger.assign(problem, "lead", unit=self.world.units["B1"], acting_user=system)
                 ledger.add_measure(problem, acting_user=system, text=f"措施{i}", deadline="2026年6月30日前")
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(16):
             several = self.client.get(URL)
         self.assertEqual(several.context["problem_count"], 6)

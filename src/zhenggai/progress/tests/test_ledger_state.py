@@ -129,10 +129,10 @@ class LedgerStateTestCase(TestCase):
     def test_the_query_count_does_not_depend_on_the_number_of_problems(self):
         one = Problem.objects.filter(pk=self.a1.pk)
         every = Problem.objects.all()
-        # problems, measures, schedules, plans, extensions, reports, evidence
-        with self.assertNumQueries(7):
-            ledger_state(one, date(2026, 3, 15))
+        # problems, measures, schedules, plans, extensions, revisions, reports, evidence
         with self.assertNumQueries(8):
+            ledger_state(one, date(2026, 3, 15))
+        with self.assertNumQueries(9):
             ledger_state(every, date(2026, 3, 15))  # + the history of the one signed-off problem
 
 
@@ -191,3 +191,36 @@ class ReportsOutliveNothingTestCase(TestCase):
                 reasons="需要更多时间",
             )
         self.assertIn("problem", caught.exception.message_dict)
+
+
+class AmendedDeadlineTestCase(TestCase):
+    """An amendment changes a deadline from its effective date: earlier dates keep the old one."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from zhenggai.ledger.amendments import ProblemChange, amend_plan
+
+        cls.world = build_world()
+        PlanSchedule.objects.create(plan=cls.world.plans["A"], starts_on=date(2026, 1, 1))
+        cls.a2 = cls.world.problems["a2"]  # 2025年6月30日前, no measures: the problem is its own item
+        with at(date(2026, 2, 20)):
+            amend_plan(
+                cls.world.plans["A"],
+                acting_user=cls.world.users["office_A"],
+                changes=[ProblemChange(cls.a2, "deadline", "2026年9月30日前", opinion="时限与省级方案不一致")],
+                doc_number="甲整改办〔2026〕3号",
+                issue_date=date(2026, 2, 20),
+                effective_on=date(2026, 3, 1),
+            )
+
+    def item(self, as_of: date):
+        return ledger_state(Problem.objects.filter(pk=self.a2.pk), as_of)[self.a2.pk].items[0]
+
+    def test_before_the_effective_date_the_old_deadline_holds(self):
+        before = self.item(date(2026, 2, 25))
+        self.assertEqual(before.facts.due, date(2025, 6, 30))
+        self.assertIn(("overdue", "red"), kinds(before))
+        after = self.item(date(2026, 3, 2))
+        self.assertEqual(after.facts.due, date(2026, 9, 30))
+        self.assertNotIn("overdue", [kind for kind, _grade in kinds(after)])
+        self.assertEqual((before.pace, after.pace), ("behind", "behind"))  # nothing reported either way
