@@ -8,3 +8,6 @@ class AcceptanceConfig(AppConfig):
     name = "zhenggai.acceptance"
     label = "acceptance"
     verbose_name = _("Acceptance and sign-off")
+
+    def ready(self) -> None:
+        from zhenggai.acceptance import signals  # noqa: F401 - connects the receivers

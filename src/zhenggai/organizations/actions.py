@@ -6,6 +6,7 @@ row (django-simple-history) naming the user and the action.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,9 +20,13 @@ from zhenggai.core.audit import stamp
 from zhenggai.core.text import match_key
 from zhenggai.organizations.choices import UnitLevel
 from zhenggai.organizations.models import Person, Unit, UnitAlias, UnitMembership
+from zhenggai.organizations.signals import unit_succeeded
 
 if TYPE_CHECKING:
     from zhenggai.accounts.models import User
+
+
+audit = logging.getLogger("zhenggai.audit")
 
 __all__ = [
     "add_alias",
@@ -113,7 +118,10 @@ def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: s
     """Record that ``successor`` took over ``predecessor`` (机构改革) and hand it the open tasks.
 
     Returns the number of assignments moved. Closed tasks stay with the predecessor;
-    the successor's users still see them, because a unit acts for its predecessors.
+    the successor's users still see them, because a unit acts for its predecessors. The
+    predecessor's user accounts move to the successor; other apps follow through the
+    ``unit_succeeded`` signal (open acceptance requests). Progress reports keep the unit that
+    made them.
     """
     from zhenggai.ledger.models import Assignment
 
@@ -142,7 +150,25 @@ def record_succession(predecessor: Unit, successor: Unit, *, on: date, reason: s
         default_user=acting_user,
         default_change_reason=f"succession {predecessor.pk}->{successor.pk}",
     )
+    _move_users(predecessor, successor, acting_user)
+    unit_succeeded.send(Unit, predecessor=predecessor, successor=successor, on=on, acting_user=acting_user)
     return len(moved)
+
+
+def _move_users(predecessor: Unit, successor: Unit, acting_user: User) -> None:
+    """The predecessor's user accounts now act for the successor (logged: users have no history table)."""
+    from zhenggai.accounts.models import User as UserModel
+
+    names = list(UserModel.objects.filter(unit=predecessor).values_list("username", flat=True))
+    if names:
+        UserModel.objects.filter(unit=predecessor).update(unit=successor)
+        audit.info(
+            "succession %s->%s by %s moved users %s",
+            predecessor.pk,
+            successor.pk,
+            getattr(acting_user, "username", "?"),
+            ", ".join(names),
+        )
 
 
 @transaction.atomic

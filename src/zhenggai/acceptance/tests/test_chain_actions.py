@@ -137,3 +137,23 @@ class ChainTestCase(TestCase):
             actions.decide_step(request, acting_user=self.user("office_A"), decision="pass")
         request.refresh_from_db()
         self.assertEqual(request.status, "signed_off")
+
+    def test_the_successor_takes_the_open_request_users_and_reports_keep_the_old_unit(self):
+        from zhenggai.organizations import actions as org
+        from zhenggai.progress.models import ProgressReport
+
+        request = self.request()
+        old, system = self.world.units["A1"], self.user("system")
+        new = org.create_unit(acting_user=system, name="甲一区", level="county", parent=self.world.units["A"])
+        with at(date(2026, 3, 5)):
+            org.record_succession(old, new, on=date(2026, 3, 5), reason="撤县设区", acting_user=system)
+        request.refresh_from_db()
+        self.assertEqual(request.unit, new)
+        self.user("unit_A1").refresh_from_db()
+        self.assertEqual(self.user("unit_A1").unit, new)
+        self.assertEqual(set(ProgressReport.objects.values_list("unit_id", flat=True)), {old.pk})
+        # The county's steps are now decided by the successor's users; here the city level acts as before.
+        with at(date(2026, 3, 6)):
+            actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
+        request.refresh_from_db()
+        self.assertEqual(request.status, "in_notice")
