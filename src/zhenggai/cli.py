@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
+# Hyphenated spellings of the project's commands (Django names a command after its module).
+ALIASES = {"verify-signatures": "verify_signatures"}
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenggai.config.settings")
@@ -19,6 +22,8 @@ def main(argv: list[str] | None = None) -> None:
     args[0] = "zhenggai"
     if len(args) == 1 or args[1] in {"-h", "--help"}:
         args = [args[0], "help"]
+    elif args[1] in ALIASES:
+        args[1] = ALIASES[args[1]]
     execute_from_command_line(args)
 
 

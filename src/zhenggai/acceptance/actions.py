@@ -175,14 +175,19 @@ def resubmit(request: AcceptanceRequest, *, acting_user: User, report: str = "",
     """After a return: the unit resubmits; the chain starts again in the next round."""
     request = AcceptanceRequest.objects.select_for_update().get(pk=request.pk)
     if not can_report(acting_user, request.problem):
-        raise PermissionDenied(_("You may not resubmit this request."))
-    if request.status != RequestStatus.RETURNED:
         raise _refuse(
-            ValidationError(_("Only a returned request can be resubmitted.")),
+            PermissionDenied(_("You may not resubmit this request.")),
             user=acting_user,
             request=request,
             what="resubmit",
         )
+    try:
+        if request.status != RequestStatus.RETURNED:
+            raise ValidationError(_("Only a returned request can be resubmitted."))
+        # The standards are checked again: a measure added or reopened since the return blocks it.
+        _validate_request(request.problem, report or request.report, request.signed_by_head, request.checklist)
+    except ValidationError as exc:
+        raise _refuse(exc, user=acting_user, request=request, what="resubmit") from None
     request.round += 1
     request.position = 0
     request.status = RequestStatus.IN_REVIEW
@@ -239,7 +244,13 @@ def _check_actor(request, step, acting_user) -> None:
         raise PermissionDenied(_("This step (%(step)s) is not yours to decide.") % {"step": step.name})
     if acting_user.pk == request.requested_by_id:
         raise ValidationError(_("The requester cannot decide on their own request."))
-    previous = request.decisions.filter(round=request.round, position=step.position - 1).first()
+    # The previous *level*: closing 公示 is the office's formality, not a level of acceptance.
+    previous = (
+        request.decisions.filter(round=request.round, position__lt=step.position)
+        .exclude(step__kind=StepKind.NOTICE)
+        .order_by("-position")
+        .first()
+    )
     if previous and previous.actor_id == acting_user.pk and not request.chain.allow_same_person:
         raise ValidationError(_("The same person cannot pass two consecutive levels."))
 
@@ -425,7 +436,8 @@ def reopen(problem: Problem, *, acting_user: User, reason: str, kind: str = Reop
     if not ledger_plan_office(acting_user, problem.plan):
         raise _refuse(PermissionDenied(_("Only the plan's office reopens a problem.")), user=acting_user, what="reopen")
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for reopening.")})
+        error = ValidationError({"reason": _("Give the reason for reopening.")})
+        raise _refuse(error, user=acting_user, what="reopen")
     ledger.reopen_problem(problem, acting_user=acting_user, reason=f"reopen: {kind}")
     return Reopening.objects.create(
         problem=problem, kind=kind, reason=reason.strip(), finding=finding, reopened_by=acting_user

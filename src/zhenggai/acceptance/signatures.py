@@ -50,9 +50,18 @@ def _files(request) -> list[dict[str, Any]]:
         for a in request.attachments.order_by("pk")
     ]
     evidence = Evidence.objects.filter(report__problem_id=request.problem_id, report__is_current=True).order_by("pk")
-    files += [
-        {"kind": "evidence", "id": e.pk, "name": e.original_name, "sha256": file_sha256(e.file)} for e in evidence
-    ]
+    seen = set()
+    for item in evidence:  # a correction carries a file forward as a new row on the same stored file
+        if item.file.name not in seen:
+            seen.add(item.file.name)
+            files.append(
+                {
+                    "kind": "evidence",
+                    "path": item.file.name,
+                    "name": item.original_name,
+                    "sha256": file_sha256(item.file),
+                }
+            )
     return files
 
 
@@ -98,6 +107,10 @@ def _compare(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
             changes.append(f"measure {measure_id} {'added' if before is None else 'removed'}")
         elif {k: v for k, v in before.items() if k != "status"} != {k: v for k, v in after.items() if k != "status"}:
             changes.append(f"measure {measure_id} changed")
+    if signed["request"].get("round") == now["request"].get("round"):  # a resubmission may change these
+        for name in ("report", "signed_by_head", "checklist"):
+            if signed["request"].get(name) != now["request"].get(name):
+                changes.append(f"request.{name}")
     signed_files = {(f["kind"], f["path"]): f for f in signed["files"]}
     now_files = {(f["kind"], f["path"]): f for f in now["files"]}
     for key, before in signed_files.items():

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from zhenggai.acceptance.api.views import AcceptanceChainViewSet, AcceptanceRequestViewSet
 from zhenggai.ledger.api.views import InspectionViewSet, MeasureViewSet, PlanViewSet, ProblemViewSet
 from zhenggai.organizations.api.views import UnitViewSet
 from zhenggai.progress.api.views import (
@@ -23,5 +24,7 @@ router.register("progress-reports", ProgressReportViewSet, basename="progress-re
 router.register("warnings", WarningViewSet, basename="warning")
 router.register("warning-runs", WarningRunViewSet, basename="warning-run")
 router.register("extensions", DeadlineExtensionViewSet, basename="extension")
+router.register("acceptance-requests", AcceptanceRequestViewSet, basename="acceptance-request")
+router.register("acceptance-chains", AcceptanceChainViewSet, basename="acceptance-chain")
 
 urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]

@@ -169,6 +169,8 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "zhenggai.ledger.choices.PlanStatus",
         "ExtensionStatusEnum": "zhenggai.progress.choices.ExtensionStatus",
         "RunStatusEnum": "zhenggai.progress.choices.RunStatus",
+        "RequestStatusEnum": "zhenggai.acceptance.choices.RequestStatus",
+        "PlanLevelEnum": "zhenggai.ledger.choices.PlanLevel",
     },
 }
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("units/", include("zhenggai.organizations.urls")),
     path("imports/", include("zhenggai.imports.urls")),
     path("progress/", include("zhenggai.progress.urls")),
+    path("acceptance/", include("zhenggai.acceptance.urls")),
+    path("notices/", include("zhenggai.acceptance.public_urls")),
     path("api/", include("zhenggai.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -121,15 +121,23 @@ def _deadlines_then(problem_ids: list[int], as_of: date, until: datetime) -> dic
     effective after ``as_of``. For each item the earliest such change holds the deadline that was
     in force on ``as_of`` (its ``previous_raw`` / ``before``)."""
     changes: list[tuple[date, tuple[int, int | None], str]] = []
-    extensions = DeadlineExtension.objects.filter(
-        problem_id__in=problem_ids, status=ExtensionStatus.APPROVED, decided_at__gte=until
-    ).order_by().values("problem_id", "measure_id", "previous_raw", "decided_at")
+    extensions = (
+        DeadlineExtension.objects.filter(
+            problem_id__in=problem_ids, status=ExtensionStatus.APPROVED, decided_at__gte=until
+        )
+        .order_by()
+        .values("problem_id", "measure_id", "previous_raw", "decided_at")
+    )
     for row in extensions:
         key = (row["problem_id"], row["measure_id"])
         changes.append((timezone.localdate(row["decided_at"]), key, row["previous_raw"]))
-    revisions = PlanRevisionChange.objects.filter(
-        problem_id__in=problem_ids, field="deadline", revision__effective_on__gt=as_of
-    ).order_by().values("problem_id", "before", "revision__effective_on")
+    revisions = (
+        PlanRevisionChange.objects.filter(
+            problem_id__in=problem_ids, field="deadline", revision__effective_on__gt=as_of
+        )
+        .order_by()
+        .values("problem_id", "before", "revision__effective_on")
+    )
     for row in revisions:
         changes.append((row["revision__effective_on"], (row["problem_id"], None), row["before"]))
     then: dict[tuple[int, int | None], dict] = {}

@@ -63,7 +63,7 @@ class ChainTestCase(TestCase):
             actions.close_notice(request, acting_user=self.user("office_A"))  # still running
         with at(date(2026, 3, 4)):
             objection = actions.file_objection(notice, name="李四", contact="13800000000", text="现场仍有垃圾。")
-        with at(date(2026, 3, 10)), self.assertRaisesMessage(ValidationError, "objection"):
+        with at(date(2026, 3, 10)), self.assertRaisesMessage(ValidationError, "尚有未处理的异议"):
             actions.close_notice(request, acting_user=self.user("office_A"))
         with at(date(2026, 3, 10)):
             actions.handle_objection(
@@ -114,7 +114,7 @@ class ChainTestCase(TestCase):
             request = actions.request_acceptance(
                 self.problem, acting_user=system, report="自查", signed_by_head="王五", checklist=ALL_MET
             )
-        with at(date(2026, 3, 3)), self.assertRaisesMessage(ValidationError, "own request"):
+        with at(date(2026, 3, 3)), self.assertRaisesMessage(ValidationError, "申请人不能审批自己的申请"):
             actions.decide_step(request, acting_user=system, decision="pass")
 
     def test_one_person_cannot_pass_two_consecutive_levels_unless_the_chain_allows_it(self):
@@ -128,7 +128,7 @@ class ChainTestCase(TestCase):
         request = self.request()
         with at(date(2026, 3, 3)):
             actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
-        with at(date(2026, 3, 3)), self.assertRaisesMessage(ValidationError, "consecutive"):
+        with at(date(2026, 3, 3)), self.assertRaisesMessage(ValidationError, "连续通过两个层级"):
             actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
         chain.allow_same_person = True
         chain.save()

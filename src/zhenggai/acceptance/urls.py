@@ -1,0 +1,19 @@
+"""Acceptance pages, under ``/acceptance/`` (signed-in users; the public notice page is in ``public_urls``)."""
+
+from django.urls import path
+
+from zhenggai.acceptance.views import inbox, notices, problem, steps
+
+app_name = "acceptance"
+urlpatterns = [
+    path("", inbox.InboxView.as_view(), name="inbox"),
+    path("problems/<int:pk>/", problem.ProblemAcceptanceView.as_view(), name="problem"),
+    path("problems/<int:pk>/request/", steps.RequestCreateView.as_view(), name="request_new"),
+    path("problems/<int:pk>/reopen/", steps.ReopenView.as_view(), name="reopen"),
+    path("requests/<int:pk>/decide/", steps.DecideView.as_view(), name="decide"),
+    path("requests/<int:pk>/resubmit/", steps.ResubmitView.as_view(), name="resubmit"),
+    path("requests/<int:pk>/close-notice/", notices.CloseNoticeView.as_view(), name="close_notice"),
+    path("objections/<int:pk>/handle/", notices.ObjectionHandleView.as_view(), name="objection_handle"),
+    path("objections/<int:pk>/attachment/", problem.objection_attachment, name="objection_attachment"),
+    path("attachments/<int:pk>/", problem.attachment_download, name="attachment_download"),
+]
