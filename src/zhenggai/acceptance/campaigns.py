@@ -97,6 +97,8 @@ def create_campaign(
         errors.setdefault("name", []).append(_("Name the campaign."))
     if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
         errors.setdefault("sample", []).append(_("A sample is a whole number of items, at least one."))
+    if seed is not None and sample is None:
+        errors.setdefault("seed", []).append(_("A seed draws a sample: give the sample size too."))
     if category is not None and plan is not None and category.plan_id != plan.pk:
         errors.setdefault("category", []).append(_("The category belongs to another plan."))
     if errors:

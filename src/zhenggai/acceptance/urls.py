@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhenggai.acceptance.views import inbox, notices, problem, steps
+from zhenggai.acceptance.views import campaigns, inbox, notices, problem, steps
 
 app_name = "acceptance"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("objections/<int:pk>/handle/", notices.ObjectionHandleView.as_view(), name="objection_handle"),
     path("objections/<int:pk>/attachment/", problem.objection_attachment, name="objection_attachment"),
     path("attachments/<int:pk>/", problem.attachment_download, name="attachment_download"),
+    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("findings/<int:pk>/record/", campaigns.RecordFindingView.as_view(), name="finding_record"),
 ]

@@ -225,9 +225,17 @@ WARNING_SCAN_HOUR = env_int("WARNING_SCAN_HOUR", 6)
 # A flag is stale when the last successful warning run is older than this many hours.
 WARNING_STALE_HOURS = env_int("WARNING_STALE_HOURS", 26)
 
+# Refused transitions (skipped levels, double approvals, sign-off during 公示 …), succession moves and
+# look-back campaigns are logged on "zhenggai.audit", which also goes to its own file.
+AUDIT_LOG = env_str("AUDIT_LOG", str(VAR_DIR / "audit.log"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"audit": {"format": "%(asctime)s %(levelname)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit_file": {"class": "logging.FileHandler", "filename": AUDIT_LOG, "formatter": "audit", "delay": True},
+    },
+    "loggers": {"zhenggai.audit": {"handlers": ["audit_file"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

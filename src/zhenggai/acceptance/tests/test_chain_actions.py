@@ -157,3 +157,10 @@ class ChainTestCase(TestCase):
             actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
         request.refresh_from_db()
         self.assertEqual(request.status, "in_notice")
+
+    def test_a_refused_decision_is_logged_with_who_which_request_and_why(self):
+        request = self.request()
+        with at(date(2026, 3, 3)), self.assertLogs("zhenggai.audit", level="WARNING") as logged:
+            with self.assertRaises(ValidationError):
+                actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="return")
+        self.assertIn(f"refused decision by reviewer_a on request {request.pk}", logged.output[0])

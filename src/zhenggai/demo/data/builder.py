@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhenggai.demo.data.acceptance import build_acceptance
 from zhenggai.demo.data.common import Raw
 from zhenggai.demo.data.plans import build_first_round, build_third_round
 from zhenggai.demo.data.progress import build_progress
@@ -36,6 +37,7 @@ class DemoBuilder:
         hand_over_leader(self)
         build_users()
         build_progress(self)
+        build_acceptance(self)
 
     # helpers ------------------------------------------------------------------
 
