@@ -31,6 +31,7 @@ from zhenggai.acceptance.models import (
     PublicNotice,
     Reopening,
     StepDecision,
+    WorkdayOverride,
 )
 from zhenggai.acceptance.signatures import verify
 from zhenggai.ledger.admin import ReadOnlyAdminMixin
@@ -220,3 +221,12 @@ class LookbackFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "campaign", "problem", "result", "checked_by", "checked_at")
     list_select_related = ("campaign", "problem", "checked_by")
     list_filter = ("result",)
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(SimpleHistoryAdmin):
+    """Offices enter published holidays and 调休 days here for years the calendar library lacks."""
+
+    list_display = ("day", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "day"

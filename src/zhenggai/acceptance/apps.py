@@ -10,4 +10,6 @@ class AcceptanceConfig(AppConfig):
     verbose_name = _("Acceptance and sign-off")
 
     def ready(self) -> None:
-        from zhenggai.acceptance import signals  # noqa: F401 - connects the receivers
+        from zhenggai.acceptance import signals
+
+        signals.connect_overrides()

@@ -19,3 +19,36 @@ def requests_follow_successor(sender, predecessor, successor, **kwargs) -> None:
     AcceptanceRequest.objects.filter(
         unit=predecessor, status__in=[*OPEN_REQUEST_STATUSES, RequestStatus.RETURNED]
     ).update(unit=successor)
+
+
+# --- working-day overrides: one dict per process, reloaded after any change ----------------------
+
+_overrides: dict | None = None
+
+
+def workday_overrides() -> dict:
+    global _overrides
+    if _overrides is None:
+        from zhenggai.acceptance.models import WorkdayOverride
+
+        try:
+            _overrides = dict(WorkdayOverride.objects.values_list("day", "is_working_day"))
+        except Exception:  # no database here (pure date arithmetic, a test without DB access, before migrate)
+            return {}
+    return _overrides
+
+
+def _forget_overrides(**kwargs) -> None:
+    global _overrides
+    _overrides = None
+
+
+def connect_overrides() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from zhenggai.acceptance.models import WorkdayOverride
+    from zhenggai.core import workdays
+
+    post_save.connect(_forget_overrides, sender=WorkdayOverride, dispatch_uid="workday_override_saved")
+    post_delete.connect(_forget_overrides, sender=WorkdayOverride, dispatch_uid="workday_override_deleted")
+    workdays.use_overrides(workday_overrides)

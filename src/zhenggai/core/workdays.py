@@ -8,23 +8,37 @@ Day) count as working days; weekdays inside a holiday block (2025-10-01..08) do 
 For years outside that range the library raises ``NotImplementedError``; we then
 fall back to plain Monday–Friday, which is only an approximation (no holidays, no
 调休).  Upgrade ``chinesecalendar`` each December when the next year's schedule is
-published.
+published — or, until then, let the office enter the published days: an override
+source (``use_overrides``; the acceptance app registers its editable ``WorkdayOverride``
+table) is consulted first, for any year.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 import chinese_calendar
 
-__all__ = ["add_working_days", "is_working_day", "last_day_of_month", "working_days_between"]
+__all__ = ["add_working_days", "is_working_day", "last_day_of_month", "use_overrides", "working_days_between"]
 
 _ONE_DAY = timedelta(days=1)
+_override_source: Callable[[], Mapping[date, bool]] | None = None
+
+
+def use_overrides(source: Callable[[], Mapping[date, bool]] | None) -> None:
+    """Consult ``source()`` (date → working day or not) before the library; None switches it off."""
+    global _override_source
+    _override_source = source
 
 
 def is_working_day(d: date) -> bool:
     """True if ``d`` is a working day in mainland China (Mon–Fri fallback outside 2004–2026)."""
+    if _override_source is not None:
+        override = _override_source().get(d)
+        if override is not None:
+            return override
     try:
         return chinese_calendar.is_workday(d)
     except NotImplementedError:

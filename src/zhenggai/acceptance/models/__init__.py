@@ -1,3 +1,4 @@
+from zhenggai.acceptance.models.calendar import WorkdayOverride
 from zhenggai.acceptance.models.chains import AcceptanceChain, ChainStep
 from zhenggai.acceptance.models.lookback import LookbackCampaign, LookbackFinding, Reopening
 from zhenggai.acceptance.models.notices import Objection, PublicNotice
@@ -14,4 +15,5 @@ __all__ = [
     "PublicNotice",
     "Reopening",
     "StepDecision",
+    "WorkdayOverride",
 ]
