@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "zhenggai.imports",
     "zhenggai.progress",
     "zhenggai.acceptance",
+    "zhenggai.exports",
+    "zhenggai.stats",
     "zhenggai.demo",
 ]
 

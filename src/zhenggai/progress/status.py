@@ -20,8 +20,9 @@ item itself; a problem with aspects (sub-items) and no measures of its own rolls
 problem-level report counts as a report for each of the problem's measures (the unit reported on
 the whole problem).
 
-The function costs at most 10 queries whatever the number of problems (8, plus one history query each
-when some problems are signed off or some measures are closed).
+The function costs at most 11 queries whatever the number of problems (8, plus one history query each
+when some problems are signed off, some measures are closed, or some problems without measures are
+completed; the evidence query is skipped when there are no reports).
 """
 
 from __future__ import annotations
@@ -186,6 +187,14 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
         Problem, [r["pk"] for r in problem_rows if r["status"] == ItemStatus.SIGNED_OFF], [ItemStatus.SIGNED_OFF], until
     )
     measures_done = _first_reached(Measure, [r["pk"] for r in measure_rows if r["status"] in _CLOSED], _CLOSED, until)
+    # A problem without measures is its own item: completed in the ledger counts like a closed measure.
+    with_measures = {r["problem_id"] for r in measure_rows}
+    problems_done = _first_reached(
+        Problem,
+        [r["pk"] for r in problem_rows if r["status"] == ItemStatus.COMPLETED and r["pk"] not in with_measures],
+        _CLOSED,
+        until,
+    )
     deadlines = _deadlines_then(problem_ids, as_of, until)
     latest, periods, with_evidence = _reports_then(problem_ids, until)
 
@@ -196,7 +205,9 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
     for row in problem_rows:
         plan_rules = rules[row["plan_id"]]
         state = ProblemState(row["pk"], row["plan_id"], None)
-        items = [(m["pk"], m, m["pk"] in measures_done) for m in measures_of[row["pk"]]] or [(None, row, False)]
+        items = [(m["pk"], m, m["pk"] in measures_done) for m in measures_of[row["pk"]]] or [
+            (None, row, row["pk"] in problems_done or row["pk"] in signed_off)
+        ]
         for measure_id, due_row, done_in_ledger in items:
             key = (row["pk"], measure_id)
             due = deadlines.get(key, due_row)

@@ -1,0 +1,306 @@
+"""Statistics of the ledger on an as-of date: ``statistics(problems, as_of) -> Statistics``.
+
+This is the reference for what every number means. All numbers are computed from
+``zhenggai.progress.status.ledger_state(problems, as_of)`` (the ledger as it stood at the end of
+``as_of``; its docstring and ``zhenggai.core.schedule`` hold the pace rules) plus three queries,
+whatever the number of problems (see "Cost" below). ``Statistics.to_dict()`` is plain JSON.
+
+**Population**
+
+* A **task** (整改任务) is a problem of the query set with no ``parent`` (not an aspect) that was
+  not merged into another (``merged_into`` is empty). Tasks are listed in ledger order
+  (plan, position, id).
+* A **measure** is a measure of any non-merged problem of the query set (an aspect's measures
+  included), as ``ledger_state`` reports it.
+* **Closed on as_of**: a task is closed when the problem's history first reached 完成整改
+  (``completed``) or 完成交账销号 (``signed_off``) before the end of ``as_of``, or when its pace on
+  ``as_of`` is ``completed`` / ``signed_off`` (every measure closed, or a report claiming
+  completion). Its **first completion** is the local date of the earliest history row with one of
+  those two statuses (only tasks closed in the history have one).
+
+**Pace of a task** is the problem's rolled-up pace from ``ledger_state``, with one adjustment:
+``ledger_state`` reads a problem-level 完成整改 from reports, not from the ledger, so a task the
+history shows closed by ``as_of`` whose pace is still open counts as ``completed``. A measure's pace
+is its item's pace. A task ``ledger_state`` gives no pace (no items) counts under ``"none"``.
+
+**Counts** (``Counts``, one for tasks and one for measures): ``total``; ``by_pace`` (every ``Pace``
+value, zeros included, plus ``"none"`` when needed); ``by_deadline`` in 003's four groups:
+
+* ``due_by_as_of`` — 截至统计日应完成: ``due_date <= as_of``;
+* ``due_later`` — 统计日后到期: ``due_date > as_of``;
+* ``no_date_immediate_or_long_term`` — 立行立改 / 长期坚持，无具体时限: no ``due_date`` and
+  immediate or long-term;
+* ``other`` — everything else (no date, neither immediate nor long-term).
+
+A task is grouped by the deadline written in its ledger row; a measure by the deadline in force on
+``as_of`` as ``ledger_state`` read it (an extension approved later is undone). ``by_category``: the
+category title of the task (of a measure: of its problem), ``"未分类"`` without one.
+``by_lead_unit``: the name of every unit holding the problem-level ``lead`` role (责任单位) of the
+task (of a measure: of its problem); a task with two lead units counts under both, one with none
+under ``"未指定责任单位"`` (so these counts can add up to more than ``total``).
+
+**Rates** (``Rate``) carry their basis, the as-of date and the ids behind both numbers
+(``numerator_ids`` ⊆ ``denominator_ids``, problem ids in ledger order); ``value`` is
+numerator / denominator, ``None`` when the denominator is 0.
+
+* ``completion["all_tasks"]`` (basis ``"all tasks"``): closed tasks / all tasks.
+* ``completion["due_by_as_of"]`` (basis ``"tasks due by the as-of date"``): closed tasks among the
+  tasks with ``due_date <= as_of`` / those tasks.
+
+**Lists** (problem ids in ledger order):
+
+* ``overdue``: tasks with ``due_date < as_of`` that are not closed on ``as_of`` (a task due on
+  ``as_of`` itself is not yet overdue).
+* ``behind``: tasks whose pace is ``behind`` (未达到序时进度).
+
+**Per lead unit** (``UnitStats``, one per unit holding a problem-level lead role on some task,
+ordered by unit name): ``tasks`` (how many), ``closed`` (closed on ``as_of``);
+``on_time`` — a ``Rate`` with basis ``"completed tasks with a due date"``: the tasks whose first
+completion is on or before their ledger ``due_date`` / the tasks with a first completion by
+``as_of`` and a due date (an undated 立行立改 / 长期坚持 task cannot be late and is left out);
+``mean_days_to_close`` — the mean of (first completion − the plan's start) in days, over the tasks
+with a first completion by ``as_of``, rounded to one decimal (``None`` without any). The plan's start
+is ``PlanSchedule.for_plan(plan).start_date()`` (its own start, else the plan's issue date, else the
+day it was created), as ``ledger_state`` read it.
+
+**Cost**: ``ledger_state`` (7 queries, plus one for evidence when there are reports, one history
+query when some problem is signed off, one when some measure is closed) + the problem rows with
+their category + the problem-level lead assignments + one history query (first completion per
+problem). So 10–13 queries, depending on what the ledger holds but never on how many problems.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+
+from zhenggai.core.schedule import Pace
+from zhenggai.ledger.choices import AssignmentRole, ItemStatus
+from zhenggai.ledger.models import Assignment, Problem
+from zhenggai.progress.status import end_of_day, ledger_state
+
+__all__ = ["DEADLINE_GROUPS", "Counts", "Rate", "Statistics", "UnitStats", "deadline_group", "statistics"]
+
+_CLOSED_STATUSES = (ItemStatus.COMPLETED, ItemStatus.SIGNED_OFF)
+_CLOSED_PACES = (Pace.COMPLETED, Pace.SIGNED_OFF)
+NO_CATEGORY = "未分类"
+NO_LEAD = "未指定责任单位"
+NO_PACE = "none"
+
+DUE_BY = "due_by_as_of"
+DUE_LATER = "due_later"
+NO_DATE = "no_date_immediate_or_long_term"
+OTHER = "other"
+DEADLINE_GROUPS: dict[str, str] = {
+    DUE_BY: "截至统计日应完成",
+    DUE_LATER: "统计日后到期",
+    NO_DATE: "立行立改、长期坚持（无具体时限）",
+    OTHER: "其他",
+}
+
+
+def deadline_group(due: date | None, immediate: bool, long_term: bool, as_of: date) -> str:
+    """003's grouping of a deadline on ``as_of`` (see the module docstring)."""
+    if due is not None:
+        return DUE_BY if due <= as_of else DUE_LATER
+    if immediate or long_term:
+        return NO_DATE
+    return OTHER
+
+
+@dataclass
+class Rate:
+    numerator: int
+    denominator: int
+    basis: str
+    as_of: date
+    numerator_ids: list[int] = field(default_factory=list)
+    denominator_ids: list[int] = field(default_factory=list)
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    @classmethod
+    def of(cls, basis: str, as_of: date, denominator_ids: list[int], hit: set[int]) -> Rate:
+        numerator_ids = [pk for pk in denominator_ids if pk in hit]
+        return cls(len(numerator_ids), len(denominator_ids), basis, as_of, numerator_ids, list(denominator_ids))
+
+    def to_dict(self) -> dict:
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": self.value,
+            "basis": self.basis,
+            "as_of": self.as_of.isoformat(),
+            "numerator_ids": self.numerator_ids,
+            "denominator_ids": self.denominator_ids,
+        }
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    by_pace: dict[str, int] = field(default_factory=lambda: {str(p): 0 for p in Pace})
+    by_deadline: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEADLINE_GROUPS, 0))
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_lead_unit: dict[str, int] = field(default_factory=dict)
+
+    def add(self, pace: Pace | None, group: str, category: str, leads: list[str]) -> None:
+        self.total += 1
+        key = str(pace) if pace else NO_PACE
+        self.by_pace[key] = self.by_pace.get(key, 0) + 1
+        self.by_deadline[group] += 1
+        self.by_category[category] = self.by_category.get(category, 0) + 1
+        for lead in leads or [NO_LEAD]:
+            self.by_lead_unit[lead] = self.by_lead_unit.get(lead, 0) + 1
+
+
+@dataclass
+class UnitStats:
+    unit_id: int
+    unit_name: str
+    tasks: int
+    closed: int
+    on_time: Rate
+    mean_days_to_close: float | None
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "on_time": self.on_time.to_dict()}
+
+
+@dataclass
+class Statistics:
+    as_of: date
+    tasks: Counts
+    measures: Counts
+    completion: dict[str, Rate]
+    overdue: list[int]
+    behind: list[int]
+    units: list[UnitStats]
+
+    def to_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "tasks": asdict(self.tasks),
+            "measures": asdict(self.measures),
+            "completion": {key: rate.to_dict() for key, rate in self.completion.items()},
+            "overdue": self.overdue,
+            "behind": self.behind,
+            "units": [unit.to_dict() for unit in self.units],
+        }
+
+
+def _first_completion(problems: QuerySet[Problem], as_of: date) -> dict[int, date]:
+    """Local date on which each problem first reached completed / signed off, if by the end of ``as_of``."""
+    rows = (
+        Problem.history.filter(id__in=problems.values("pk"), status__in=_CLOSED_STATUSES)
+        .order_by()
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .filter(first__lt=end_of_day(as_of))
+    )
+    return {row["id"]: timezone.localdate(row["first"]) for row in rows}
+
+
+def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
+    """The statistics of ``problems`` on ``as_of`` (definitions in the module docstring)."""
+    live = problems.filter(merged_into__isnull=True)
+    states = ledger_state(problems, as_of)
+    rows = list(
+        live.order_by("plan_id", "position", "pk").values(
+            "pk", "plan_id", "parent_id", "due_date", "due_immediate", "due_long_term", "category__title"
+        )
+    )
+    leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    lead_rows = (
+        Assignment.objects.filter(
+            problem__in=live.values("pk"),
+            role=AssignmentRole.LEAD,
+            measure__isnull=True,
+            target__isnull=True,
+            unit__isnull=False,
+        )
+        .order_by("problem_id", "position", "pk")
+        .values_list("problem_id", "unit_id", "unit__name")
+    )
+    for problem_id, unit_id, name in lead_rows:
+        if (unit_id, name) not in leads[problem_id]:
+            leads[problem_id].append((unit_id, name))
+    first_done = _first_completion(live, as_of)
+    starts = {state.plan_id: item.facts.start for state in states.values() for item in state.items}
+
+    tasks, measures = Counts(), Counts()
+    task_ids: list[int] = []
+    closed: set[int] = set()
+    due_by: list[int] = []
+    overdue: list[int] = []
+    behind: list[int] = []
+    for row in rows:
+        pk = row["pk"]
+        state = states.get(pk)
+        category = row["category__title"] or NO_CATEGORY
+        names = [name for _unit_id, name in leads[pk]]
+        for item in state.items if state else []:
+            if item.measure_id is not None:
+                facts = item.facts
+                group = deadline_group(facts.due, facts.immediate, facts.long_term, as_of)
+                measures.add(item.pace, group, category, names)
+        if row["parent_id"] is not None:
+            continue
+        pace = state.pace if state else None
+        if pk in first_done and pace not in _CLOSED_PACES:
+            pace = Pace.COMPLETED  # closed in the ledger; ledger_state reads problem-level completion from reports
+        due = row["due_date"]
+        tasks.add(pace, deadline_group(due, row["due_immediate"], row["due_long_term"], as_of), category, names)
+        task_ids.append(pk)
+        if pace in _CLOSED_PACES:
+            closed.add(pk)
+        if due is not None and due <= as_of:
+            due_by.append(pk)
+        if due is not None and due < as_of and pk not in closed:
+            overdue.append(pk)
+        if pace == Pace.BEHIND:
+            behind.append(pk)
+
+    completion = {
+        "all_tasks": Rate.of("all tasks", as_of, task_ids, closed),
+        "due_by_as_of": Rate.of("tasks due by the as-of date", as_of, due_by, closed),
+    }
+    return Statistics(
+        as_of, tasks, measures, completion, overdue, behind, _units(rows, leads, closed, first_done, starts, as_of)
+    )
+
+
+def _units(rows, leads, closed, first_done, starts, as_of) -> list[UnitStats]:
+    by_unit: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["parent_id"] is None:
+            for unit in leads[row["pk"]]:
+                by_unit[unit].append(row)
+    units = []
+    for (unit_id, name), unit_rows in sorted(by_unit.items(), key=lambda entry: (entry[0][1], entry[0][0])):
+        dated_done = [row["pk"] for row in unit_rows if row["pk"] in first_done and row["due_date"] is not None]
+        in_time = {
+            row["pk"] for row in unit_rows if row["pk"] in dated_done and first_done[row["pk"]] <= row["due_date"]
+        }
+        spans = [
+            (first_done[row["pk"]] - starts[row["plan_id"]]).days
+            for row in unit_rows
+            if row["pk"] in first_done and starts.get(row["plan_id"]) is not None
+        ]
+        units.append(
+            UnitStats(
+                unit_id=unit_id,
+                unit_name=name,
+                tasks=len(unit_rows),
+                closed=sum(1 for row in unit_rows if row["pk"] in closed),
+                on_time=Rate.of("completed tasks with a due date", as_of, dated_done, in_time),
+                mean_days_to_close=round(sum(spans) / len(spans), 1) if spans else None,
+            )
+        )
+    return units
