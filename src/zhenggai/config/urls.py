@@ -17,6 +17,7 @@ urlpatterns = [
     path("progress/", include("zhenggai.progress.urls")),
     path("acceptance/", include("zhenggai.acceptance.urls")),
     path("notices/", include("zhenggai.acceptance.public_urls")),
+    path("stats/", include("zhenggai.stats.urls")),
     path("api/", include("zhenggai.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -149,15 +149,28 @@ class Counts:
     by_deadline: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEADLINE_GROUPS, 0))
     by_category: dict[str, int] = field(default_factory=dict)
     by_lead_unit: dict[str, int] = field(default_factory=dict)
+    # The problems behind each number, so a page can link a count to its rows: "pace:behind",
+    # "deadline:due_later", "category:<title>", "unit:<name>" → problem ids (for measures: the
+    # problems of the counted measures, each once).
+    rows: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, pace: Pace | None, group: str, category: str, leads: list[str]) -> None:
+    def _row(self, key: str, problem_id: int) -> None:
+        ids = self.rows.setdefault(key, [])
+        if not ids or ids[-1] != problem_id:
+            ids.append(problem_id)
+
+    def add(self, pace: Pace | None, group: str, category: str, leads: list[str], problem_id: int = 0) -> None:
         self.total += 1
         key = str(pace) if pace else NO_PACE
         self.by_pace[key] = self.by_pace.get(key, 0) + 1
         self.by_deadline[group] += 1
         self.by_category[category] = self.by_category.get(category, 0) + 1
+        self._row(f"pace:{key}", problem_id)
+        self._row(f"deadline:{group}", problem_id)
+        self._row(f"category:{category}", problem_id)
         for lead in leads or [NO_LEAD]:
             self.by_lead_unit[lead] = self.by_lead_unit.get(lead, 0) + 1
+            self._row(f"unit:{lead}", problem_id)
 
 
 @dataclass
@@ -249,14 +262,14 @@ def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
             if item.measure_id is not None:
                 facts = item.facts
                 group = deadline_group(facts.due, facts.immediate, facts.long_term, as_of)
-                measures.add(item.pace, group, category, names)
+                measures.add(item.pace, group, category, names, pk)
         if row["parent_id"] is not None:
             continue
         pace = state.pace if state else None
         if pk in first_done and pace not in _CLOSED_PACES:
             pace = Pace.COMPLETED  # closed in the ledger; ledger_state reads problem-level completion from reports
         due = row["due_date"]
-        tasks.add(pace, deadline_group(due, row["due_immediate"], row["due_long_term"], as_of), category, names)
+        tasks.add(pace, deadline_group(due, row["due_immediate"], row["due_long_term"], as_of), category, names, pk)
         task_ids.append(pk)
         if pace in _CLOSED_PACES:
             closed.add(pk)

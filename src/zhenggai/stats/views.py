@@ -1,0 +1,119 @@
+"""The statistics page (统计): every number of ``stats.engine.statistics`` for the problems the user sees
+(one plan, or all), on any as-of date, each number a link to the rows behind it (``?show=<key>``)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from zhenggai.ledger.models import Problem
+from zhenggai.progress.choices import Pace
+from zhenggai.stats.engine import DEADLINE_GROUPS, statistics
+from zhenggai.stats.forms import StatisticsForm
+
+SHOW_LIMIT = 200  # rows listed under a chosen number
+BASIS_LABELS = {
+    "all tasks": gettext_lazy("Closed tasks / all tasks"),
+    "tasks due by the as-of date": gettext_lazy("Closed / tasks due by the as-of date"),
+}
+
+
+def _rows_for(stats, show: str) -> list[int]:
+    """The problem ids behind ``show``: "tasks:<count key>", "measures:<count key>", "overdue", "behind",
+    "rate:<name>:numerator|denominator"."""
+    kind, _, key = show.partition(":")
+    if kind in ("tasks", "measures"):
+        return getattr(stats, kind).rows.get(key, [])
+    if kind in ("overdue", "behind"):
+        return getattr(stats, kind)
+    if kind == "rate":
+        name, _, side = key.partition(":")
+        rate = stats.completion.get(name)
+        if rate is not None and side in ("numerator", "denominator"):
+            return getattr(rate, f"{side}_ids")
+    return []
+
+
+class StatisticsView(LoginRequiredMixin, TemplateView):
+    """Counts by status, deadline group, category and lead unit; completion rates with their basis;
+    overdue and behind; per unit on-time rate and days to close. Visible problems only."""
+
+    template_name = "stats/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = StatisticsForm(self.request.GET or None, user=self.request.user)
+        as_of = form.as_of_date()
+        problems = Problem.objects.visible_to(self.request.user)
+        plan = form.cleaned_data.get("plan") if form.is_valid() else None
+        if plan is not None:
+            problems = problems.filter(plan=plan)
+        stats = statistics(problems, as_of)
+        base = {"as_of": as_of.isoformat(), **({"plan": plan.pk} if plan else {})}
+        show = self.request.GET.get("show", "")
+        ids = _rows_for(stats, show)[:SHOW_LIMIT] if show else []
+        shown = list(Problem.objects.filter(pk__in=ids).select_related("plan", "category")) if ids else []
+        order = {pk: index for index, pk in enumerate(ids)}
+        shown.sort(key=lambda problem: order[problem.pk])
+
+        def link(key: str) -> str:
+            return "?" + urlencode({**base, "show": key}) + "#rows"
+
+        context.update(
+            form=form,
+            stats=stats,
+            as_of=as_of,
+            plan=plan,
+            tables=_tables(stats, link),
+            rates=[
+                (
+                    BASIS_LABELS.get(rate.basis, rate.basis),
+                    rate,
+                    link(f"rate:{name}:numerator"),
+                    link(f"rate:{name}:denominator"),
+                )
+                for name, rate in stats.completion.items()
+            ],
+            overdue_link=link("overdue"),
+            behind_link=link("behind"),
+            show=show,
+            shown=shown,
+            shown_total=len(_rows_for(stats, show)) if show else 0,
+        )
+        return context
+
+
+def _label(kind: str, key: str) -> str:
+    if kind == "pace":
+        return str(Pace(key).label) if key in Pace.values else _("No status")
+    if kind == "deadline":
+        return DEADLINE_GROUPS.get(key, key)
+    return key
+
+
+def _tables(stats, link) -> list[tuple[str, list[tuple[str, int, str]]]]:
+    """(title, [(label, count, link)]) for each breakdown of tasks and measures, zero rows left out."""
+    tables = []
+    for scope, title_scope in (("tasks", _("Tasks")), ("measures", _("Measures"))):
+        counts = getattr(stats, scope)
+        for kind, field, title in (
+            ("pace", "by_pace", _("by status")),
+            ("deadline", "by_deadline", _("by deadline")),
+            ("category", "by_category", _("by category")),
+            ("unit", "by_lead_unit", _("by lead unit")),
+        ):
+            rows = [
+                (_label(kind, key), count, link(f"{scope}:{kind}:{key}"))
+                for key, count in getattr(counts, field).items()
+                if count
+            ]
+            tables.append((f"{title_scope} {title}", rows))
+    return tables
+
+
+urlpatterns = [path("", StatisticsView.as_view(), name="statistics")]
