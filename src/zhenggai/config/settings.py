@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhenggai.acceptance",
     "zhenggai.exports",
     "zhenggai.stats",
+    "zhenggai.reports",
     "zhenggai.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("zhenggai.imports.urls")),
     path("progress/", include("zhenggai.progress.urls")),
     path("acceptance/", include("zhenggai.acceptance.urls")),
+    path("exports/", include("zhenggai.exports.urls")),
     path("notices/", include("zhenggai.acceptance.public_urls")),
     path("stats/", include("zhenggai.stats.urls")),
     path("api/", include("zhenggai.config.api_urls")),
