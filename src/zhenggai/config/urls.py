@@ -17,6 +17,7 @@ urlpatterns = [
     path("progress/", include("zhenggai.progress.urls")),
     path("acceptance/", include("zhenggai.acceptance.urls")),
     path("exports/", include("zhenggai.exports.urls")),
+    path("reports/", include("zhenggai.reports.urls")),
     path("notices/", include("zhenggai.acceptance.public_urls")),
     path("stats/", include("zhenggai.stats.urls")),
     path("api/", include("zhenggai.config.api_urls")),
