@@ -165,3 +165,14 @@ class ApiWorldTestCase(WorldTestCase):
             self.assertEqual(response.status_code, 200)
             counts[persona] = response.json()["count"]
         return counts
+
+
+def frozen_at(day, hour: int = 10):
+    """Freeze the clock on ``day`` at ``hour`` o'clock, Beijing time (``with frozen_at(date(2026, 3, 15)):``)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    moment = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return time_machine.travel(moment, tick=False)

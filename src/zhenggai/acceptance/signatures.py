@@ -21,7 +21,7 @@ from typing import Any
 from zhenggai.ledger.models import Measure, Problem
 from zhenggai.progress.models import Evidence
 
-__all__ = ["Verification", "content_hash", "file_sha256", "snapshot", "verify"]
+__all__ = ["Verification", "check", "content_hash", "content_of", "file_sha256", "snapshot", "verify"]
 
 _PROBLEM_FIELDS = ("number_text", "title", "description", "cause", "due_raw", "status")
 _MEASURE_FIELDS = ("number_text", "text", "due_raw", "status")
@@ -44,31 +44,20 @@ def file_sha256(field_file) -> str | None:
     return digest.hexdigest()
 
 
-def _files(request) -> list[dict[str, Any]]:
+def content_of(problem, measures, evidence, request, attachments, hash_file=file_sha256) -> dict[str, Any]:
+    """The signable content from rows already loaded: ``measures`` by position and pk, ``attachments``
+    and the current reports' ``evidence`` by pk. ``hash_file`` may cache (a page hashes each file once)."""
     files = [
-        {"kind": "attachment", "path": a.file.name, "name": a.original_name, "sha256": file_sha256(a.file)}
-        for a in request.attachments.order_by("pk")
+        {"kind": "attachment", "path": a.file.name, "name": a.original_name, "sha256": hash_file(a.file)}
+        for a in attachments
     ]
-    evidence = Evidence.objects.filter(report__problem_id=request.problem_id, report__is_current=True).order_by("pk")
     seen = set()
     for item in evidence:  # a correction carries a file forward as a new row on the same stored file
         if item.file.name not in seen:
             seen.add(item.file.name)
             files.append(
-                {
-                    "kind": "evidence",
-                    "path": item.file.name,
-                    "name": item.original_name,
-                    "sha256": file_sha256(item.file),
-                }
+                {"kind": "evidence", "path": item.file.name, "name": item.original_name, "sha256": hash_file(item.file)}
             )
-    return files
-
-
-def snapshot(request) -> dict[str, Any]:
-    """The item and its evidence as they are now: the part of a signature that can later be compared."""
-    problem = Problem.objects.get(pk=request.problem_id)
-    measures = Measure.objects.filter(problem=problem).order_by("position", "pk")
     return {
         "problem": {"id": problem.pk, **{name: getattr(problem, name) for name in _PROBLEM_FIELDS}},
         "measures": [{"id": m.pk, **{name: getattr(m, name) for name in _MEASURE_FIELDS}} for m in measures],
@@ -79,8 +68,20 @@ def snapshot(request) -> dict[str, Any]:
             "signed_by_head": request.signed_by_head,
             "checklist": request.checklist,
         },
-        "files": _files(request),
+        "files": files,
     }
+
+
+def snapshot(request) -> dict[str, Any]:
+    """The item and its evidence as they are now: the part of a signature that can later be compared."""
+    problem = Problem.objects.get(pk=request.problem_id)
+    return content_of(
+        problem,
+        Measure.objects.filter(problem=problem).order_by("position", "pk"),
+        Evidence.objects.filter(report__problem_id=request.problem_id, report__is_current=True).order_by("pk"),
+        request,
+        request.attachments.order_by("pk"),
+    )
 
 
 @dataclass
@@ -122,8 +123,18 @@ def _compare(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
     return changes
 
 
+def check(decision, now: dict[str, Any]) -> Verification:
+    """Compare a decision with today's content ``now`` (from ``snapshot`` or ``content_of``). A signed
+    record edited out of shape is reported as unreadable, not raised."""
+    record_intact = content_hash(decision.frozen_content) == decision.content_hash
+    try:
+        signed = {k: v for k, v in decision.frozen_content.items() if k != "decision"}
+        changes = _compare(signed, now)
+    except (AttributeError, KeyError, TypeError):
+        changes = ["signed content unreadable"]
+    return Verification(decision.pk, record_intact, changes)
+
+
 def verify(decision) -> Verification:
     """Is the decision's record intact, and does today's item still match what it signed?"""
-    record_intact = content_hash(decision.frozen_content) == decision.content_hash
-    signed = {k: v for k, v in decision.frozen_content.items() if k != "decision"}
-    return Verification(decision.pk, record_intact, _compare(signed, snapshot(decision.request)))
+    return check(decision, snapshot(decision.request))

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.decorators.http import require_safe
 
+from zhenggai.core.downloads import private_download
 from zhenggai.core.errors import ConflictError
 from zhenggai.exports.forms import LedgerUploadForm
 from zhenggai.exports.ledger_import import MEASURE, PROBLEM, ImportPlan, apply_import, plan_import, read_changes
@@ -56,15 +57,7 @@ def ledger_download(request: HttpRequest, pk: int) -> FileResponse:
     out = io.BytesIO()
     write_ledger(problems, out, title=f"{plan.title}整改台账", as_of=today)
     out.seek(0)
-    response = FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"{plan.title}整改台账-{today:%Y%m%d}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(out, f"{plan.title}整改台账-{today:%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
 
 
 def _session_key(plan: Plan) -> str:

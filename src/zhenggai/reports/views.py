@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_safe
 
+from zhenggai.core.downloads import private_download
 from zhenggai.ledger.models import Plan
 from zhenggai.reports.actions import can_generate, generate_report
 from zhenggai.reports.forms import GenerateReportForm
@@ -85,16 +86,4 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(
         GeneratedReport.objects.filter(plan__in=Plan.objects.visible_to(request.user).values("pk")), pk=pk
     )
-    try:
-        handle = report.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{report.title}-v{report.version}.docx",
-        content_type=DOCX_CONTENT_TYPE,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(report.file, f"{report.title}-v{report.version}.docx", DOCX_CONTENT_TYPE)

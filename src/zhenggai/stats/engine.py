@@ -267,7 +267,9 @@ def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
             continue
         pace = state.pace if state else None
         if pk in first_done and pace not in _CLOSED_PACES:
-            pace = Pace.COMPLETED  # closed in the ledger; ledger_state reads problem-level completion from reports
+            # Closed in the ledger while some of its measures are still open: ledger_state rolls the
+            # problem up from its measures, a task count goes by the problem's own closure.
+            pace = Pace.COMPLETED
         due = row["due_date"]
         tasks.add(pace, deadline_group(due, row["due_immediate"], row["due_long_term"], as_of), category, names, pk)
         task_ids.append(pk)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 
@@ -18,13 +16,9 @@ from zhenggai.ledger import actions as ledger
 from zhenggai.progress import actions as progress
 from zhenggai.progress.actions import ReportInput
 from zhenggai.testing import build_world
+from zhenggai.testing import frozen_at as at
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALL_MET = {key: True for key, _label in CHECKLIST}
-
-
-def at(day: date, hour: int = 10):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
 
 
 class ChainTestCase(TestCase):

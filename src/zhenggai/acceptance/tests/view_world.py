@@ -9,11 +9,10 @@ Plan A is a city plan: its default chain is 市级验收 (city) → 公示 (the 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -22,6 +21,7 @@ from zhenggai.acceptance.choices import CHECKLIST
 from zhenggai.progress import actions as progress
 from zhenggai.progress.actions import ReportInput
 from zhenggai.testing import WorldTestCase
+from zhenggai.testing import frozen_at as at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALL_MET = {key: True for key, _label in CHECKLIST}
@@ -29,11 +29,6 @@ PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj
 PERSONAS = ("office_A", "office_P", "reviewer_A", "unit_A1", "unit_B1", "supervisor_Aeco")
 
 ASKED, CITY_STEP, OBJECTED, CLOSED, SIGNED = (date(2026, 3, day) for day in (2, 3, 4, 10, 11))
-
-
-def at(day: date, hour: int = 10):
-    """Freeze the clock on ``day`` at ``hour`` o'clock in Beijing."""
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
 
 
 def pdf_upload(name: str = "验收材料.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

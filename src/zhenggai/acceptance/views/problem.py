@@ -38,6 +38,7 @@ from zhenggai.acceptance.views.common import (
     waiting_step,
 )
 from zhenggai.acceptance.views.verification import verify_decisions
+from zhenggai.core.downloads import private_download
 from zhenggai.ledger.choices import AssignmentRole, ItemStatus
 from zhenggai.ledger.models import Problem
 from zhenggai.progress.models import Evidence
@@ -176,19 +177,6 @@ class ProblemAcceptanceView(LoginRequiredMixin, TemplateView):
         return entry
 
 
-def _file_response(field_file, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type or "application/octet-stream"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_safe
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
@@ -196,7 +184,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         AcceptanceAttachment.objects.filter(request__in=visible_requests(request.user).values("pk")), pk=pk
     )
-    return _file_response(attachment.file, attachment.original_name, attachment.content_type)
+    return private_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @require_safe
@@ -212,4 +200,4 @@ def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
     if not objection.attachment:
         raise Http404
     name = objection.attachment.name.rsplit("/", 1)[-1]
-    return _file_response(objection.attachment, name, "")
+    return private_download(objection.attachment, name, "")

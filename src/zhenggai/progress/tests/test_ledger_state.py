@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.test import TestCase
 
 from zhenggai.ledger import actions as ledger
@@ -16,12 +14,7 @@ from zhenggai.progress.actions import IndicatorInput, ReportInput
 from zhenggai.progress.models import PlanSchedule
 from zhenggai.progress.status import ledger_state
 from zhenggai.testing import build_world
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: date, hour: int = 10):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
+from zhenggai.testing import frozen_at as at
 
 
 def kinds(item) -> list[tuple[str, str]]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from unittest import mock
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
@@ -20,12 +18,7 @@ from zhenggai.progress.models import Notification, PlanSchedule, WarningItem, Wa
 from zhenggai.progress.notify import send_digests
 from zhenggai.progress.tasks import scan_warnings
 from zhenggai.testing import build_world
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: date, hour: int = 10):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
+from zhenggai.testing import frozen_at as at
 
 
 class WarningJobTestCase(TestCase):

@@ -24,6 +24,7 @@ from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from zhenggai.core.downloads import private_download
 from zhenggai.core.errors import ConflictError
 from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Measure, Problem
@@ -255,19 +256,7 @@ class ReportCorrectView(LoginRequiredMixin, View):
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Send one evidence file as an attachment under its original name, if the user sees its report."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(evidence.file, evidence.original_name, evidence.content_type)
 
 
 urlpatterns = [

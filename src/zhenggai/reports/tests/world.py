@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.test import TestCase
 
 from zhenggai.ledger import actions as ledger
@@ -19,6 +18,7 @@ from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Category, Measure, Problem
 from zhenggai.progress.models import PlanSchedule, ProgressReport
 from zhenggai.testing import build_world
+from zhenggai.testing import frozen_at as at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = date(2026, 3, 15)
@@ -28,10 +28,6 @@ JANUARY_NOTE = "摸底排查已经结束，清单共列出加油站四十座。"
 FEBRUARY_NOTE = "油气回收改造完成二十六座，其余正在施工。"
 MARCH_NOTE = "改造全部结束，等待第三方检测。"
 LAND_NOTE = "违规用地的清理方案已经起草完毕。"
-
-
-def at(day: date, hour: int = 10):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
 
 
 class ReportWorldTestCase(TestCase):

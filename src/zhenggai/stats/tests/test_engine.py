@@ -8,10 +8,8 @@ starts on 2026-01-01; a2 (due 2025-06-30) is recorded completed on 2026-02-01 (l
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-import time_machine
 from django.test import TestCase
 
 from zhenggai.ledger import actions as ledger
@@ -20,14 +18,10 @@ from zhenggai.ledger.models import Category, Problem
 from zhenggai.progress.models import PlanSchedule
 from zhenggai.stats.engine import NO_CATEGORY, deadline_group, statistics
 from zhenggai.testing import build_world
+from zhenggai.testing import frozen_at as at
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MID_MARCH = date(2026, 3, 15)
 CATEGORY = "一、例行督察反馈问题"
-
-
-def at(day: date, hour: int = 10):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=False)
 
 
 def complete(problem: Problem, user, on: date) -> None:
