@@ -34,6 +34,8 @@ class ClaimedStatus(models.TextChoices):
 
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
+    # 基本完成 / 正在收尾: the work is done but for the last steps; not a completion (no pace change).
+    BASICALLY_COMPLETED = "basically_completed", _("Basically completed (finishing)")
     COMPLETED = "completed", _("Completed")
 
 

@@ -62,6 +62,8 @@ class ItemState:
     pace: Pace
     warnings: list = field(default_factory=list)  # (kind, grade, reason)
     report_id: int | None = None
+    claimed: str | None = None  # the claimed status of that report (申报状态), None without one
+    reported_on: date | None = None  # local date the report was submitted
 
 
 @dataclass
@@ -70,6 +72,9 @@ class ProblemState:
     plan_id: int
     pace: Pace | None
     items: list[ItemState] = field(default_factory=list)
+    # The claimed status of the latest report on the problem as a whole (整改进度 as the unit wrote
+    # it), None when the unit reported only on measures or not at all.
+    claimed: str | None = None
 
 
 @dataclass
@@ -152,7 +157,7 @@ def _reports_then(problem_ids: list[int], until: datetime):
     rows = (
         ProgressReport.objects.filter(problem_id__in=problem_ids, submitted_at__lt=until)
         .order_by("period_end", "version", "submitted_at", "pk")
-        .values("pk", "problem_id", "measure_id", "period_start", "percent", "claimed_status")
+        .values("pk", "problem_id", "measure_id", "period_start", "percent", "claimed_status", "submitted_at")
     )
     latest: dict[tuple[int, int | None], dict] = {}
     periods: dict[tuple[int, int | None], set[date]] = defaultdict(set)
@@ -240,9 +245,13 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
                 pace(facts, as_of, plan_rules.tolerance),
                 warnings_for(facts, as_of, plan_rules.thresholds, plan_rules.tolerance),
                 report["pk"] if report else None,
+                report["claimed_status"] if report else None,
+                timezone.localdate(report["submitted_at"]) if report else None,
             )
             state.items.append(item)
         state.pace = rollup(item.pace for item in state.items)
+        whole = latest.get((row["pk"], None))
+        state.claimed = whole["claimed_status"] if whole else None
         states[row["pk"]] = state
     _roll_up_aspects(problem_rows, measures_of, states)
     return states

@@ -81,15 +81,32 @@ from django.utils import timezone
 from zhenggai.core.schedule import Pace
 from zhenggai.ledger.choices import AssignmentRole, ItemStatus
 from zhenggai.ledger.models import Assignment, Problem
-from zhenggai.progress.status import end_of_day, ledger_state
+from zhenggai.organizations.choices import UnitLevel
+from zhenggai.organizations.models import PATH_SEGMENT_WIDTH, Unit
+from zhenggai.progress.choices import ClaimedStatus
+from zhenggai.progress.status import ProblemState, end_of_day, ledger_state
 
-__all__ = ["DEADLINE_GROUPS", "Counts", "Rate", "Statistics", "UnitStats", "deadline_group", "statistics"]
+__all__ = [
+    "DEADLINE_GROUPS",
+    "NO_CLAIM",
+    "NO_REGION",
+    "Counts",
+    "Rate",
+    "Statistics",
+    "UnitStats",
+    "deadline_group",
+    "statistics",
+    "task_claim",
+]
 
 _CLOSED_STATUSES = (ItemStatus.COMPLETED, ItemStatus.SIGNED_OFF)
 _CLOSED_PACES = (Pace.COMPLETED, Pace.SIGNED_OFF)
 NO_CATEGORY = "未分类"
 NO_LEAD = "未指定责任单位"
 NO_PACE = "none"
+NO_REGION = "未指定地区"
+NO_CLAIM = "none"
+_REGION_LEVELS = (UnitLevel.COUNTY, UnitLevel.CITY, UnitLevel.PROVINCE)
 
 DUE_BY = "due_by_as_of"
 DUE_LATER = "due_later"
@@ -149,9 +166,14 @@ class Counts:
     by_deadline: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEADLINE_GROUPS, 0))
     by_category: dict[str, int] = field(default_factory=dict)
     by_lead_unit: dict[str, int] = field(default_factory=dict)
+    by_region: dict[str, int] = field(default_factory=dict)
+    by_level: dict[str, int] = field(default_factory=dict)
+    by_claimed: dict[str, int] = field(default_factory=lambda: dict.fromkeys([*ClaimedStatus.values, NO_CLAIM], 0))
+    # 003's cross table: deadline group → claimed status → count ("2018年底前应完成的28项…25项全面完成").
+    by_deadline_claimed: dict[str, dict[str, int]] = field(default_factory=dict)
     # The problems behind each number, so a page can link a count to its rows: "pace:behind",
-    # "deadline:due_later", "category:<title>", "unit:<name>" → problem ids (for measures: the
-    # problems of the counted measures, each once).
+    # "deadline:due_later", "category:<title>", "unit:<name>", "region:<name>", "level:<level>",
+    # "claimed:<status>" → problem ids (for measures: the problems of the counted measures, each once).
     rows: dict[str, list[int]] = field(default_factory=dict)
 
     def _row(self, key: str, problem_id: int) -> None:
@@ -159,18 +181,36 @@ class Counts:
         if not ids or ids[-1] != problem_id:
             ids.append(problem_id)
 
-    def add(self, pace: Pace | None, group: str, category: str, leads: list[str], problem_id: int = 0) -> None:
+    def _count(self, counts: dict[str, int], prefix: str, key: str, problem_id: int) -> None:
+        counts[key] = counts.get(key, 0) + 1
+        self._row(f"{prefix}:{key}", problem_id)
+
+    def add(
+        self,
+        pace: Pace | None,
+        group: str,
+        category: str,
+        leads: list[str],
+        problem_id: int = 0,
+        *,
+        regions: list[str] = (),
+        levels: list[str] = (),
+        claimed: str | None = None,
+    ) -> None:
         self.total += 1
-        key = str(pace) if pace else NO_PACE
-        self.by_pace[key] = self.by_pace.get(key, 0) + 1
-        self.by_deadline[group] += 1
-        self.by_category[category] = self.by_category.get(category, 0) + 1
-        self._row(f"pace:{key}", problem_id)
-        self._row(f"deadline:{group}", problem_id)
-        self._row(f"category:{category}", problem_id)
+        self._count(self.by_pace, "pace", str(pace) if pace else NO_PACE, problem_id)
+        self._count(self.by_deadline, "deadline", group, problem_id)
+        self._count(self.by_category, "category", category, problem_id)
+        claim = claimed or NO_CLAIM
+        self._count(self.by_claimed, "claimed", claim, problem_id)
+        cross = self.by_deadline_claimed.setdefault(group, {})
+        cross[claim] = cross.get(claim, 0) + 1
         for lead in leads or [NO_LEAD]:
-            self.by_lead_unit[lead] = self.by_lead_unit.get(lead, 0) + 1
-            self._row(f"unit:{lead}", problem_id)
+            self._count(self.by_lead_unit, "unit", lead, problem_id)
+        for region in regions or [NO_REGION]:
+            self._count(self.by_region, "region", region, problem_id)
+        for level in levels:
+            self._count(self.by_level, "level", level, problem_id)
 
 
 @dataclass
@@ -195,10 +235,14 @@ class Statistics:
     overdue: list[int]
     behind: list[int]
     units: list[UnitStats]
+    due_by: date | None = None  # the cutoff of the deadline groups (as_of unless asked otherwise)
+    completions_by_month: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "as_of": self.as_of.isoformat(),
+            "due_by": (self.due_by or self.as_of).isoformat(),
+            "completions_by_month": self.completions_by_month,
             "tasks": asdict(self.tasks),
             "measures": asdict(self.measures),
             "completion": {key: rate.to_dict() for key, rate in self.completion.items()},
@@ -220,16 +264,33 @@ def _first_completion(problems: QuerySet[Problem], as_of: date) -> dict[int, dat
     return {row["id"]: timezone.localdate(row["first"]) for row in rows}
 
 
-def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
-    """The statistics of ``problems`` on ``as_of`` (definitions in the module docstring)."""
-    live = problems.filter(merged_into__isnull=True)
-    states = ledger_state(problems, as_of)
-    rows = list(
-        live.order_by("plan_id", "position", "pk").values(
-            "pk", "plan_id", "parent_id", "due_date", "due_immediate", "due_long_term", "category__title"
-        )
-    )
+def task_claim(state: ProblemState | None) -> str | None:
+    """What the unit last said of a whole task (its 整改进度): the latest report on the problem as a whole,
+    else the rollup of its items' reports — all completed → completed; all completed or basically
+    completed → basically_completed; any report → in_progress (not_started when every report says so);
+    no report → None."""
+    if state is None:
+        return None
+    if state.claimed:
+        return state.claimed
+    claims = [item.claimed for item in state.items]
+    if not claims or not any(claims):
+        return None
+    done = (ClaimedStatus.COMPLETED, ClaimedStatus.BASICALLY_COMPLETED)
+    if all(claim == ClaimedStatus.COMPLETED for claim in claims):
+        return ClaimedStatus.COMPLETED
+    if all(claim in done for claim in claims):
+        return ClaimedStatus.BASICALLY_COMPLETED
+    if all(claim in (None, ClaimedStatus.NOT_STARTED) for claim in claims):
+        return ClaimedStatus.NOT_STARTED
+    return ClaimedStatus.IN_PROGRESS
+
+
+def _lead_units(live: QuerySet[Problem]) -> tuple[dict[int, list[tuple[int, str]]], dict[int, tuple[str, str]]]:
+    """Problem-level lead units per problem, and for each of those units its (region, level): one query
+    for the assignments and one for the jurisdictions on their paths."""
     leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    paths: dict[int, tuple[str, str]] = {}
     lead_rows = (
         Assignment.objects.filter(
             problem__in=live.values("pk"),
@@ -239,18 +300,80 @@ def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
             unit__isnull=False,
         )
         .order_by("problem_id", "position", "pk")
-        .values_list("problem_id", "unit_id", "unit__name")
+        .values_list("problem_id", "unit_id", "unit__name", "unit__path", "unit__level")
     )
-    for problem_id, unit_id, name in lead_rows:
+    for problem_id, unit_id, name, path, level in lead_rows:
         if (unit_id, name) not in leads[problem_id]:
             leads[problem_id].append((unit_id, name))
+        paths[unit_id] = (path, level)
+    prefixes = {
+        path[:end]
+        for path, _level in paths.values()
+        for end in range(PATH_SEGMENT_WIDTH, len(path) + 1, PATH_SEGMENT_WIDTH)
+    }
+    regions = dict(
+        Unit.objects.filter(path__in=prefixes, level__in=_REGION_LEVELS).order_by().values_list("path", "name")
+        if prefixes
+        else []
+    )
+    of_unit = {}
+    for unit_id, (path, level) in paths.items():
+        # The nearest county, city or province on the unit's path (the unit itself included).
+        ends = range(len(path), 0, -PATH_SEGMENT_WIDTH)
+        region = next((regions[path[:end]] for end in ends if path[:end] in regions), NO_REGION)
+        of_unit[unit_id] = (region, level)
+    return leads, of_unit
+
+
+def _months(first: date, last: date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _completions_by_month(closed_on: dict[int, date | None], task_ids: list[int], start: date | None, as_of: date):
+    """Tasks closed on ``as_of`` by the month of their completion (see the module docstring)."""
+    dated = {pk: day for pk, day in closed_on.items() if day is not None}
+    first = min([*dated.values(), *([start] if start else [])], default=as_of)
+    by_month: dict[str, list[int]] = defaultdict(list)
+    for pk in task_ids:
+        if pk in dated:
+            by_month[dated[pk].strftime("%Y-%m")].append(pk)
+    series, cumulative = [], 0
+    for month in _months(min(first, as_of), as_of):
+        ids = by_month.get(month, [])
+        cumulative += len(ids)
+        series.append({"month": month, "completed": len(ids), "cumulative": cumulative, "problem_ids": ids})
+    undated = [pk for pk in task_ids if pk in closed_on and closed_on[pk] is None]
+    if undated:
+        series.append(
+            {"month": None, "completed": len(undated), "cumulative": cumulative + len(undated), "problem_ids": undated}
+        )
+    return series
+
+
+def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None = None) -> Statistics:
+    """The statistics of ``problems`` on ``as_of`` (definitions in the module docstring); the deadline
+    groups and the due-by rate use ``due_by`` as their cutoff when given (003: 2018年12月底前应完成)."""
+    cutoff = due_by or as_of
+    live = problems.filter(merged_into__isnull=True)
+    states = ledger_state(problems, as_of)
+    rows = list(
+        live.order_by("plan_id", "position", "pk").values(
+            "pk", "plan_id", "parent_id", "due_date", "due_immediate", "due_long_term", "category__title"
+        )
+    )
+    leads, unit_facts = _lead_units(live)
     first_done = _first_completion(live, as_of)
     starts = {state.plan_id: item.facts.start for state in states.values() for item in state.items}
 
     tasks, measures = Counts(), Counts()
     task_ids: list[int] = []
     closed: set[int] = set()
-    due_by: list[int] = []
+    closed_on: dict[int, date | None] = {}
+    due_by_ids: list[int] = []
     overdue: list[int] = []
     behind: list[int] = []
     for row in rows:
@@ -258,11 +381,14 @@ def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
         state = states.get(pk)
         category = row["category__title"] or NO_CATEGORY
         names = [name for _unit_id, name in leads[pk]]
+        regions = list(dict.fromkeys(unit_facts[unit_id][0] for unit_id, _name in leads[pk]))
+        levels = list(dict.fromkeys(unit_facts[unit_id][1] for unit_id, _name in leads[pk]))
+        where = {"regions": regions, "levels": levels}
         for item in state.items if state else []:
             if item.measure_id is not None:
                 facts = item.facts
-                group = deadline_group(facts.due, facts.immediate, facts.long_term, as_of)
-                measures.add(item.pace, group, category, names, pk)
+                group = deadline_group(facts.due, facts.immediate, facts.long_term, cutoff)
+                measures.add(item.pace, group, category, names, pk, claimed=item.claimed, **where)
         if row["parent_id"] is not None:
             continue
         pace = state.pace if state else None
@@ -271,23 +397,36 @@ def statistics(problems: QuerySet[Problem], as_of: date) -> Statistics:
             # problem up from its measures, a task count goes by the problem's own closure.
             pace = Pace.COMPLETED
         due = row["due_date"]
-        tasks.add(pace, deadline_group(due, row["due_immediate"], row["due_long_term"], as_of), category, names, pk)
+        group = deadline_group(due, row["due_immediate"], row["due_long_term"], cutoff)
+        tasks.add(pace, group, category, names, pk, claimed=task_claim(state), **where)
         task_ids.append(pk)
         if pace in _CLOSED_PACES:
             closed.add(pk)
-        if due is not None and due <= as_of:
-            due_by.append(pk)
+            reported = [item.reported_on for item in state.items if item.reported_on] if state else []
+            closed_on[pk] = first_done.get(pk) or (max(reported) if reported else None)
+        if due is not None and due <= cutoff:
+            due_by_ids.append(pk)
         if due is not None and due < as_of and pk not in closed:
             overdue.append(pk)
         if pace == Pace.BEHIND:
             behind.append(pk)
 
+    basis = "tasks due by the as-of date" if cutoff == as_of else f"tasks due by {cutoff.isoformat()}"
     completion = {
         "all_tasks": Rate.of("all tasks", as_of, task_ids, closed),
-        "due_by_as_of": Rate.of("tasks due by the as-of date", as_of, due_by, closed),
+        "due_by_as_of": Rate.of(basis, as_of, due_by_ids, closed),
     }
+    start = min((day for day in starts.values() if day), default=None)
     return Statistics(
-        as_of, tasks, measures, completion, overdue, behind, _units(rows, leads, closed, first_done, starts, as_of)
+        as_of,
+        tasks,
+        measures,
+        completion,
+        overdue,
+        behind,
+        _units(rows, leads, closed, first_done, starts, as_of),
+        due_by=cutoff,
+        completions_by_month=_completions_by_month(closed_on, task_ids, start, as_of),
     )
 
 

@@ -53,7 +53,7 @@ class ProgressReport(models.Model):
     percent = models.DecimalField(_("percent complete"), max_digits=5, decimal_places=2, null=True, blank=True)
     milestones = models.TextField(_("milestones reached"), blank=True)
     claimed_status = models.CharField(
-        _("status claimed"), max_length=16, choices=ClaimedStatus.choices, default=ClaimedStatus.IN_PROGRESS
+        _("status claimed"), max_length=20, choices=ClaimedStatus.choices, default=ClaimedStatus.IN_PROGRESS
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
