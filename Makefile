@@ -36,6 +36,7 @@ demo: install
 # The web server plus the background worker (warnings scan, digests) in one terminal; Ctrl-C stops both.
 serve: install
 	$(BIN)/zhenggai warnings --schedule
+	$(BIN)/zhenggai snapshots --schedule
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/zhenggai db_worker --no-reload --interval 5 & \
 	$(BIN)/zhenggai runserver 127.0.0.1:$(PORT)

@@ -1,0 +1,66 @@
+"""The daily snapshot job (Django's tasks framework; django-tasks-db's queue in production).
+
+Like the warning scan (``zhenggai.progress.tasks``) there is no scheduler: the job re-enqueues
+itself for the next day at ``SNAPSHOT_HOUR`` when it finishes, and ``zhenggai snapshots --schedule``
+starts the chain (``make serve`` does). It runs after midnight and takes the days that are over:
+yesterday, and any earlier day since the last snapshot when the chain was broken for a while (at
+most ``CATCH_UP_DAYS``), so a chart has no hole for a night the worker was down.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Max
+from django.tasks import task
+from django.utils import timezone
+
+from zhenggai.stats.actions import take_snapshots
+from zhenggai.stats.models import DailySnapshot
+
+__all__ = ["CATCH_UP_DAYS", "SNAPSHOT_HOUR", "days_to_take", "next_run_time", "schedule_next", "take_daily_snapshots"]
+
+SNAPSHOT_HOUR = 1  # local time: the previous day is over, and the 06:00 warning scan is not yet due
+CATCH_UP_DAYS = 31
+
+
+def next_run_time(now: datetime | None = None) -> datetime:
+    now = timezone.localtime(now or timezone.now())
+    at = timezone.make_aware(datetime.combine(now.date(), time(hour=SNAPSHOT_HOUR)))
+    return at if at > now else at + timedelta(days=1)
+
+
+def days_to_take(today: date) -> list[date]:
+    """Yesterday, preceded by the days missed since the last snapshot (at most ``CATCH_UP_DAYS`` in all)."""
+    yesterday = today - timedelta(days=1)
+    last = DailySnapshot.objects.filter(day__lt=today).aggregate(last=Max("day"))["last"]
+    first = max(last + timedelta(days=1), yesterday - timedelta(days=CATCH_UP_DAYS - 1)) if last else yesterday
+    return [first + timedelta(days=n) for n in range((yesterday - first).days + 1)] or [yesterday]
+
+
+def schedule_next(now: datetime | None = None) -> bool:
+    """Enqueue the next daily run unless one is already waiting (database queue only)."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    # Waiting = READY whatever its run_after (``ready()`` would leave out tomorrow's run).
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=take_daily_snapshots.module_path)
+    if waiting.filter(args_kwargs__args__1="schedule").exists():
+        return False
+    take_daily_snapshots.using(run_after=next_run_time(now)).enqueue(None, "schedule")
+    return True
+
+
+@task
+def take_daily_snapshots(day_iso: str | None = None, trigger: str = "schedule") -> dict:
+    """Snapshots of ``day_iso`` (else of the days ``days_to_take`` names); with ``trigger="schedule"``
+    it also enqueues tomorrow's run, even when this one failed."""
+    try:
+        days = [date.fromisoformat(day_iso)] if day_iso else days_to_take(timezone.localdate())
+        rows = sum(take_snapshots(day, acting_user=None) for day in days)
+    finally:
+        if trigger == "schedule":
+            schedule_next()
+    return {"days": [day.isoformat() for day in days], "rows": rows}
