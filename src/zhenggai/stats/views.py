@@ -15,6 +15,7 @@ from zhenggai.ledger.models import Problem
 from zhenggai.progress.choices import Pace
 from zhenggai.stats.engine import DEADLINE_GROUPS, statistics
 from zhenggai.stats.forms import StatisticsForm
+from zhenggai.stats.trends import PERIODS, compare
 
 SHOW_LIMIT = 200  # rows listed under a chosen number
 BASIS_LABELS = {
@@ -84,8 +85,44 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             show=show,
             shown=shown,
             shown_total=len(_rows_for(stats, show)) if show else 0,
+            trends=_trends(compare(problems, as_of, current=stats), plan),
         )
         return context
+
+
+def _trends(comparison, plan) -> dict:
+    """The 环比/同比 block: each figure now, a month and a year earlier (each linked to its rows on
+    that date, as the page's ``?show=`` does), and the two changes."""
+
+    def link(day, key: str) -> str:
+        return "?" + urlencode({"as_of": day.isoformat(), **({"plan": plan.pk} if plan else {}), "show": key}) + "#rows"
+
+    rows = []
+    for figure in comparison.figures:
+        cells = []
+        for period in PERIODS:
+            day = comparison.dates[period]
+            links = [link(day, key) for key in figure.shows]
+            if figure.is_rate:
+                rate = figure.rates[period]
+                percent = None if rate.value is None else rate.value * 100
+                cells.append(
+                    {"rate": rate, "percent": percent, "numerator_link": links[0], "denominator_link": links[1]}
+                )
+            else:
+                cells.append({"count": figure.values[period], "link": links[0]})
+        changes = []
+        for period in PERIODS[1:]:
+            change = figure.change(period)
+            if change is None:
+                changes.append("—")
+            elif figure.is_rate:
+                changes.append(_("%(points)s pp") % {"points": f"{change * 100:+.1f}"})
+            else:
+                changes.append(f"{change:+d}")
+        basis = BASIS_LABELS.get(figure.basis, figure.basis) if figure.is_rate else ""
+        rows.append({"key": figure.key, "label": figure.label, "basis": basis, "cells": cells, "changes": changes})
+    return {"dates": [comparison.dates[period] for period in PERIODS], "rows": rows}
 
 
 def _label(kind: str, key: str) -> str:
