@@ -26,6 +26,7 @@ from zhenggai.stats.engine import Statistics
 
 __all__ = [
     "GRADE_COLORS",
+    "PACE_COLORS",
     "GradeCounts",
     "chart_data",
     "grade_chart",
@@ -40,6 +41,18 @@ Link = Callable[[str], str]
 
 # Bootstrap's primary / warning / danger, the colours of the grade badges on the warning pages.
 GRADE_COLORS = {Grade.BLUE: "#0d6efd", Grade.YELLOW: "#ffc107", Grade.RED: "#dc3545"}
+# A status keeps its colour whichever slices a plan has: behind in red, closed in greens, open in blues.
+PACE_COLORS = {
+    Pace.NOT_STARTED: "#adb5bd",
+    Pace.BEHIND: "#dc3545",
+    Pace.ON_PACE: "#0d6efd",
+    Pace.AHEAD: "#0dcaf0",
+    Pace.COMPLETED: "#20c997",
+    Pace.SIGNED_OFF: "#198754",
+    Pace.LONG_TERM: "#6f42c1",
+    Pace.IMMEDIATE: "#fd7e14",
+    "none": "#dee2e6",
+}
 
 
 @dataclass
@@ -69,7 +82,8 @@ def pace_chart(stats: Statistics, stats_link: Link) -> dict:
     for key, count in stats.tasks.by_pace.items():
         if count:
             label = Pace(key).label if key in Pace.values else _("No status")
-            items.append(_item(f"tasks:pace:{key}", label, count, stats_link(f"tasks:pace:{key}")))
+            url = stats_link(f"tasks:pace:{key}")
+            items.append(_item(f"tasks:pace:{key}", label, count, url, color=PACE_COLORS.get(key, "#dee2e6")))
     return {"id": "pace", "type": "pie", "title": _("Tasks by status"), "total": stats.tasks.total, "items": items}
 
 

@@ -22,7 +22,9 @@
         center: ["50%", "45%"],
         label: { formatter: "{b}\n{c}" },
         data: chart.items.map(function (item) {
-          return { name: item.label, value: item.value, url: item.url };
+          var slice = { name: item.label, value: item.value, url: item.url };
+          if (item.color) { slice.itemStyle = { color: item.color }; }
+          return slice;
         }),
       }],
     };

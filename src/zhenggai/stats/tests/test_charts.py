@@ -13,6 +13,7 @@ from zhenggai.core.schedule import Grade as CoreGrade
 from zhenggai.core.schedule import Pace as CorePace
 from zhenggai.stats.charts import (
     GRADE_COLORS,
+    PACE_COLORS,
     GradeCounts,
     chart_data,
     grade_chart,
@@ -80,6 +81,8 @@ class PaceChartTests(SimpleTestCase):
         self.assertEqual(labels[2], PACE_LABELS[CorePace.SIGNED_OFF])
         self.assertEqual(labels[3], "无状态")
         self.assertEqual(chart["items"][0]["url"], "/stats/?show=tasks:pace:behind")
+        self.assertEqual(chart["items"][0]["color"], PACE_COLORS["behind"])
+        self.assertEqual(len({item["color"] for item in chart["items"]}), 4)  # one colour per status
 
     def test_the_labels_follow_the_language(self):
         with translation.override("en"):

@@ -1,0 +1,74 @@
+"""The charts page in real Chromium: the city office opens its plan's charts, ECharts draws every chart
+without a script error, and a click on a bar of the lead-unit chart lands on the rows behind it.
+
+The clock is not frozen (the browser judges cookie expiry by the real date): the page uses today as its
+as-of date, and the test compares with the engine's numbers for the same day.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from zhenggai.ledger.models import Problem
+from zhenggai.stats.engine import statistics
+from zhenggai.testing import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHARTS = ("pace", "lead_unit", "region", "months", "grade")
+
+
+def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_the_office_sees_every_chart_and_a_bar_leads_to_its_rows(page: Page, live_server, artifacts_dir):
+    world = build_world()
+    plan, office = world.plans["A"], world.users["office_A"]
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    charts_path = f"{reverse('stats:charts')}?plan={plan.pk}"
+    sign_in(page, live_server.url, "office_a", charts_path)
+    for chart_id in CHARTS:
+        # ECharts draws into a <canvas> inside the container; the data table is folded once it has.
+        expect(page.locator(f'[data-chart="{chart_id}"] canvas').first).to_be_visible()
+        table = page.locator(f'[data-chart-id="{chart_id}"] details[data-testid="chart-table"]')
+        expect(table).not_to_have_attribute("open", "")
+    assert page.evaluate("Object.keys(window.zhenggaiCharts).sort()") == sorted(CHARTS)
+    page.screenshot(path=str(artifacts_dir / "charts-office.png"), full_page=True)
+    assert errors == []
+
+    # The first bar of the lead-unit chart (most tasks, then by name), clicked where ECharts drew it.
+    stats = statistics(Problem.objects.visible_to(office).filter(plan=plan), timezone.localdate())
+    name, count = sorted(stats.tasks.by_lead_unit.items(), key=lambda entry: (-entry[1], entry[0]))[0]
+    x, y = page.evaluate(
+        """([count]) => {
+            const chart = window.zhenggaiCharts.lead_unit;
+            const bars = chart.getOption().yAxis[0].data.length;
+            // The bars are drawn bottom-up (largest at the top): the first item is the last category.
+            const [x, y] = chart.convertToPixel({seriesIndex: 0}, [count / 2, bars - 1]);
+            const box = chart.getDom().getBoundingClientRect();
+            return [box.left + x, box.top + y];
+        }""",
+        [count],
+    )
+    page.mouse.click(x, y)
+
+    expect(page).to_have_url(re.compile(re.escape(reverse("stats:statistics")) + r"\?.*show=tasks%3Aunit%3A"))
+    rows = page.get_by_test_id("rows").get_by_test_id("row")
+    expected = stats.tasks.rows[f"unit:{name}"]
+    expect(rows).to_have_count(len(expected))
+    assert [int(pk) for pk in rows.evaluate_all("rows => rows.map(row => row.dataset.problem)")] == expected
+    page.screenshot(path=str(artifacts_dir / "charts-office-rows.png"), full_page=True)
+    assert errors == []
