@@ -225,3 +225,9 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         response = self.get(reverse("progress:dashboard"), as_of="2026-03-01")
         self.assertContains(response, f'href="{URL}?as_of=2026-03-01" data-testid="charts-link"')
+
+    def test_the_statistics_page_links_to_the_charts_of_its_plan_and_date(self):
+        self.login("office_A")
+        plan = self.world.plans["A"]
+        response = self.get(reverse("stats:statistics"), plan=plan.pk, as_of="2026-03-01")
+        self.assertContains(response, f'href="{URL}?plan={plan.pk}&amp;as_of=2026-03-01" data-testid="charts-link"')
