@@ -102,7 +102,7 @@ def take_snapshots(day: date, *, plans: Iterable[Plan | int] | None = None, acti
             row.taken_at, row.taken_by = taken_at, acting_user
         DailySnapshot.objects.filter(day=day, plan_id__in=plan_ids).delete()
         DailySnapshot.objects.bulk_create(rows, batch_size=1000)
-    logger.info(
+    logger.debug(
         "statistics snapshots of %s: %d plans, %d rows, by %s", day, len(plan_ids), len(rows), acting_user or "the job"
     )
     return len(rows)

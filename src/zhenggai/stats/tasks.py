@@ -9,6 +9,7 @@ most ``CATCH_UP_DAYS``), so a chart has no hole for a night the worker was down.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from zhenggai.stats.actions import take_snapshots
 from zhenggai.stats.models import DailySnapshot
 
 __all__ = ["CATCH_UP_DAYS", "SNAPSHOT_HOUR", "days_to_take", "next_run_time", "schedule_next", "take_daily_snapshots"]
+
+logger = logging.getLogger(__name__)
 
 SNAPSHOT_HOUR = 1  # local time: the previous day is over, and the 06:00 warning scan is not yet due
 CATCH_UP_DAYS = 31
@@ -60,6 +63,7 @@ def take_daily_snapshots(day_iso: str | None = None, trigger: str = "schedule") 
     try:
         days = [date.fromisoformat(day_iso)] if day_iso else days_to_take(timezone.localdate())
         rows = sum(take_snapshots(day, acting_user=None) for day in days)
+        logger.info("daily statistics snapshots: %s, %d rows", ", ".join(map(str, days)), rows)
     finally:
         if trigger == "schedule":
             schedule_next()
