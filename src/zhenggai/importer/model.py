@@ -2,7 +2,8 @@
 
 Shape (issue 3)::
 
-    {"document": {"issuer", "doc_number", "date", "inspection", "kind": "plan|report|narrative|amendment"},
+    {"document": {"issuer", "doc_number", "date", "inspection", "kind": "plan|report|narrative|amendment",
+                  "as_of": "YYYY-MM-DD" | null, "feedback_date": "YYYY-MM-DD" | null},
      "problems": [{"number", "number_text", "category", "title", "description", "cause",
                    "targets": [{"text", "deadline"}], "deadline", "progress_status",
                    "responsible_units", "cooperating_units", "responsible_leaders", "responsible_persons",
@@ -141,6 +142,10 @@ class DocumentInfo:
     date: str | None = None
     inspection: str | None = None
     kind: str = "plan"  # plan | report | narrative | amendment
+    # A report's "截至2019年3月": the last day its figures speak of (month end, year end or the day given).
+    as_of: str | None = None
+    # "…于2018年1月3日反馈了督察意见": the day the inspection fed back, which the plan answers.
+    feedback_date: str | None = None
 
 
 @dataclass

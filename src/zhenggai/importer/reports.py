@@ -17,6 +17,7 @@ keeps the sentence-final 。 that followed its deadline parenthesis; continuatio
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
@@ -41,7 +42,10 @@ _FIELD = re.compile(r"^整改(?P<name>时限|进度|进展|情况)(?:\s*[:：]|\
 _ATTACHMENT = re.compile(r"^附(?:件)?\s*\d*\s*[:：]")
 _TRAILING_PAREN = re.compile(r"[（(](?P<raw>[^（）()]{1,40})[)）](?P<tail>\s*[。.；;]?)\s*$")
 _STATED = re.compile(r"(?<!\d)(?P<tasks>\d{1,5})\s*项整改任务\s*[、，,和及与]\s*(?P<measures>\d{1,5})\s*项具体措施")
-_AS_OF = re.compile(r"截[至止]\s*\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底)?")
+_AS_OF = re.compile(r"截[至止]\s*(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月)?\s*(?:(?P<d>\d{1,2})\s*日)?(?:底)?")
+_FEEDBACK = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[^，。；]{0,20}?反馈(?:了)?(?:督察)?意见"
+)
 _INSPECTION = re.compile(
     rf"(?:中央|省委省政府|省委、省政府|省委、省人民政府|自治区党委、政府)?第[{CN_NUMERAL}]+"
     r"(?:环境保护|生态环境保护|环保)督察组"
@@ -78,6 +82,8 @@ def extract_metadata(parsed: ParsedDocument, head: list[str]) -> None:
         if info.date is None and (m := _WEB_DATE.search(line)):
             info.date = _web_date(m)
             parsed.warn("document", f"date taken from the page's publication line: {m[0]}")
+        if info.feedback_date is None and (m := _FEEDBACK.search(line)):
+            info.feedback_date = _web_date(m)
     title = next((line for line in head if _ISSUER.match(line) and ("方案" in line or "报告" in line)), None)
     if title and (m := _ISSUER.match(title)):
         info.issuer = m["issuer"]
@@ -239,7 +245,34 @@ def _check(parsed: ParsedDocument, narrative: list[str]) -> None:
         _compare(parsed, "problems", int(m["tasks"]), len(parsed.problems))
         _compare(parsed, "measures", int(m["measures"]), parsed.measure_count())
     if m := _AS_OF.search(text):
+        parsed.document.as_of = stated_as_of(m)
         parsed.warn("document", f"the report states its progress as of: {m[0]}")
+
+
+def progress_claim(text: str) -> str | None:
+    """The status a 整改进度 claims, in ``progress.choices.ClaimedStatus`` values: 全面完成/已完成/完成整改 →
+    "completed"; 基本完成/正在收尾 → "basically_completed"; 尚未启动/未启动 → "not_started"; any other wording
+    (序时推进, 取得阶段性成效, 正在推进 …) → "in_progress"; nothing written → None."""
+    folded = re.sub(r"\s+", "", text or "")
+    if not folded:
+        return None
+    if "基本完成" in folded or "正在收尾" in folded:
+        return "basically_completed"
+    if re.search(r"全面完成|(?<![未不])已完成|(?<![未不])完成整改|已整改到位|已办结", folded):
+        return "completed"
+    if re.search(r"尚未启动|未启动", folded):
+        return "not_started"
+    return "in_progress"
+
+
+def stated_as_of(m: re.Match[str]) -> str | None:
+    """截至2019年3月 → 2019-03-31 (month end), 截至2019年 → 2019-12-31, 截至2019年3月15日 → 2019-03-15."""
+    year, month = int(m["y"]), int(m["m"]) if m["m"] else 12
+    if not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    day = int(m["d"]) if m["d"] else last
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= last else None
 
 
 def _compare(parsed: ParsedDocument, what: str, stated: int, found: int) -> None:

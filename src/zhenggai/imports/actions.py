@@ -29,6 +29,7 @@ from zhenggai.importer.plan_fields import parse_measures, parse_targets
 from zhenggai.importer.units import split_names
 from zhenggai.imports.matching import UnitMatcher
 from zhenggai.imports.models import ImportRecord, PendingImport
+from zhenggai.imports.report_progress import match_report, problems_written, record_report_progress, report_as_of
 from zhenggai.imports.review import apply_item_changes
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.amendments import Holder, MeasureText, ProblemChange, TargetText, amend_plan
@@ -72,6 +73,7 @@ class ImportResult:
     measures: int
     unmatched_names: list[str]
     revision: PlanRevision | None = None
+    reports: int = 0  # progress reports recorded from a report's 整改进度/整改进展
 
 
 def source_hash(data: bytes) -> str:
@@ -168,7 +170,10 @@ def _parse_date(value: str | None) -> date | None:
 def _new_plan(parsed: ParsedDocument, *, acting_user: User, jurisdiction: Unit, title: str) -> Plan:
     team = parsed.document.inspection or _("Inspection (name not given in the document)")
     inspection = Inspection.objects.filter(team=team, inspected_unit=jurisdiction).first() or ledger.create_inspection(
-        acting_user=acting_user, team=team, inspected_unit=jurisdiction
+        acting_user=acting_user,
+        team=team,
+        inspected_unit=jurisdiction,
+        feedback_date=_parse_date(parsed.document.feedback_date),
     )
     return ledger.create_plan(
         acting_user=acting_user,
@@ -191,8 +196,13 @@ def import_document(
     plan: Plan | None = None,
     jurisdiction: Unit | None = None,
     title: str = "",
+    as_of: date | None = None,
 ) -> ImportResult:
-    """Create the plan's problems, targets, measures and assignments from ``parsed``, or nothing at all."""
+    """Create the plan's problems, targets, measures and assignments from ``parsed``, or nothing at all.
+
+    A progress report (``kind == "report"``) also records its 整改进度 and 整改进展 as progress reports
+    dated ``as_of`` (default: the date the report states, ``imports.report_progress``); into a plan
+    that already has problems it records only those, matched by problem number."""
     digest = source_hash(source)
     if ImportRecord.objects.filter(sha256=digest).exists():
         raise DuplicateImport(_("This document was imported before (same file)."))
@@ -201,14 +211,23 @@ def import_document(
             raise ValidationError({"jurisdiction": _("Name the jurisdiction of the new plan.")})
         plan = _new_plan(parsed, acting_user=acting_user, jurisdiction=jurisdiction, title=title or filename)
     writer = _Writer(plan, acting_user)
-    for item in parsed.problems:
-        writer.problem(item)
-    for item in parsed.general_measures:
-        writer.general_measure(item)
+    is_report = parsed.document.kind == "report"
+    if is_report and plan.problems.exists():
+        matched = match_report(plan, parsed)  # progress into the plan it reports on: no new problems
+    else:
+        for item in parsed.problems:
+            writer.problem(item)
+        for item in parsed.general_measures:
+            writer.general_measure(item)
+        matched = problems_written(writer.by_number, parsed.problems) if is_report else {}
+    reports = 0
+    if is_report:
+        reported_on = report_as_of(parsed, as_of)
+        reports = record_report_progress(parsed, matched, acting_user=acting_user, as_of=reported_on)
     revision = None
     if parsed.amendments and (writer.problems or parsed.document.kind == "amendment"):
         revision = _amend(plan, parsed, acting_user=acting_user, writer=writer, title=title or filename)
-    if not writer.problems and revision is None:
+    if not writer.problems and revision is None and not reports:
         raise ValidationError(_("The document contains no problems or measures to import."))
     record = ImportRecord.objects.create(
         sha256=digest,
@@ -219,7 +238,9 @@ def import_document(
         unmatched_names=writer.matcher.unmatched,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
-    return ImportResult(record, plan, writer.problems, writer.measures, writer.matcher.unmatched, revision)
+    return ImportResult(
+        record, plan, writer.problems, writer.measures, writer.matcher.unmatched, revision, reports=reports
+    )
 
 
 _ROLE_OF_FIELD = dict(_UNIT_ROLES + _PERSON_ROLES)

@@ -89,7 +89,8 @@ class _PlanRules:
 def _plan_rules(plan_ids: set[int]) -> dict[int, _PlanRules]:
     schedules = {s.plan_id: s for s in PlanSchedule.objects.filter(plan_id__in=plan_ids)}
     rules = {}
-    for plan in Plan.objects.filter(pk__in=plan_ids).order_by().only("pk", "issue_date", "created_at"):
+    plans = Plan.objects.filter(pk__in=plan_ids).select_related("inspection").order_by()
+    for plan in plans.only("pk", "issue_date", "created_at", "inspection__feedback_date"):
         schedule = schedules.get(plan.pk) or PlanSchedule(plan=plan)
         schedule.plan = plan
         rules[plan.pk] = _PlanRules(

@@ -72,6 +72,12 @@ class PlanSchedule(models.Model):
             return self.starts_on
         if self.plan.issue_date:
             return self.plan.issue_date
+        # A plan known only from a progress report (003) has no date of its own: it answers the
+        # inspection's feedback, so the work is counted from then.
+        # (one query for the inspection unless the caller selected it; only for plans without a date)
+        feedback = self.plan.inspection.feedback_date if self.plan.inspection_id else None
+        if feedback:
+            return feedback
         return timezone.localdate(self.plan.created_at) if self.plan.created_at else None
 
     def threshold_values(self) -> Thresholds:

@@ -177,9 +177,9 @@ class StatisticsTestCase(TestCase):
     def test_the_query_count_does_not_depend_on_the_number_of_problems(self):
         # ledger_state: problems, measures, schedules, plans, history of signed-off problems, extensions,
         # revisions, reports (no report, so no evidence query); then problem rows, lead assignments,
-        # the counties/cities/provinces on the lead units' paths (regions), first completions. The whole world adds one ledger_state query: the history of a2, a problem
-        # without measures completed in the ledger. The count depends on which kinds of rows exist, not
-        # on how many.
+        # the counties/cities/provinces on the lead units' paths (regions), first completions. The whole
+        # world adds one ledger_state query: the history of a2, a problem without measures completed in
+        # the ledger. The count depends on which kinds of rows exist, not on how many.
         with self.assertNumQueries(12):
             statistics(Problem.objects.filter(pk=self.p["land_done"]), MID_MARCH)
         with self.assertNumQueries(13):
@@ -194,3 +194,58 @@ class StatisticsTestCase(TestCase):
         with self.assertNumQueries(13):
             stats = statistics(Problem.objects.all(), MID_MARCH)
         self.assertEqual((stats.tasks.total, stats.measures.total), (12, 6))
+
+
+class DimensionsTestCase(StatisticsTestCase):
+    """Region, level, claimed status, completions by month and the due-by cutoff (the parent's tests are not
+    re-run: ``StatisticsTestCase`` methods are skipped here by name)."""
+
+    def test_regions_are_the_nearest_county_city_or_province_on_the_lead_units_path(self):
+        tasks = self.stats().tasks
+        # a1, a1dept (a department under 甲一县) → 甲一县; a2 → 甲二县; coll (各县区政府 under 甲市) and both
+        # land problems (departments under 甲市) → 甲市; b1 → 乙一县.
+        self.assertEqual(tasks.by_region, {"甲一县": 2, "甲二县": 1, "甲市": 3, "乙一县": 1})
+        self.assertEqual(tasks.rows["region:甲一县"], self.ids("a1", "a1dept"))
+        self.assertEqual(
+            tasks.by_level, {"county": 3, "department": 3, "collective": 1}
+        )  # land_open's lead is 甲市自然资源局 after the succession: still a department
+
+    def test_claimed_status_without_reports_is_none_and_follows_a_whole_problem_report(self):
+        from zhenggai.progress.actions import ReportInput, submit_report
+
+        self.assertEqual(self.stats().tasks.by_claimed["none"], 7)
+        with at(date(2026, 3, 10)):
+            submit_report(
+                self.world.problems["a1"],
+                ReportInput(
+                    date(2026, 2, 1), date(2026, 2, 28), "基本完成，正在收尾", claimed_status="basically_completed"
+                ),
+                acting_user=self.world.users["system"],
+            )
+        tasks = self.stats().tasks
+        self.assertEqual((tasks.by_claimed["basically_completed"], tasks.by_claimed["none"]), (1, 6))
+        self.assertEqual(tasks.rows["claimed:basically_completed"], self.ids("a1"))
+        self.assertEqual(tasks.by_deadline_claimed["due_later"]["basically_completed"], 1)
+        # The claim is dated: the day before it was made, nobody had said anything.
+        self.assertEqual(self.stats(date(2026, 3, 9)).tasks.by_claimed["none"], 7)
+
+    def test_completions_by_month_from_the_plan_start_to_the_as_of_date(self):
+        series = self.stats().completions_by_month
+        self.assertEqual(
+            [(row["month"], row["completed"], row["cumulative"]) for row in series],
+            [("2026-01", 1, 1), ("2026-02", 1, 2), ("2026-03", 0, 2)],
+        )
+        self.assertEqual(series[0]["problem_ids"], self.ids("land_done"))
+        self.assertEqual(series[-1]["cumulative"], self.stats().completion["all_tasks"].numerator)
+
+    def test_a_due_by_cutoff_other_than_the_as_of_date(self):
+        stats = statistics(Problem.objects.all(), MID_MARCH, due_by=date(2025, 12, 31))
+        self.assertEqual(stats.tasks.by_deadline["due_by_as_of"], 1)  # a2 only
+        rate = stats.completion["due_by_as_of"]
+        self.assertEqual((rate.numerator, rate.denominator, rate.basis), (1, 1, "tasks due by 2025-12-31"))
+        self.assertEqual(stats.overdue, [])  # overdue is still judged on the as-of date
+        self.assertEqual(json.loads(json.dumps(stats.to_dict()))["due_by"], "2025-12-31")
+
+
+for _name in [name for name in vars(StatisticsTestCase) if name.startswith("test_")]:
+    setattr(DimensionsTestCase, _name, None)

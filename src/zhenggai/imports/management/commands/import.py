@@ -11,6 +11,7 @@ first superuser); the last line printed is ``plan=<id>``. The same file twice is
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int, help="import into this existing plan (id)")
         parser.add_argument("--jurisdiction", help="unit (name or id) whose new plan this is")
         parser.add_argument("--title", default="", help="title of the new plan (default: the file name)")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            help="for a progress report: the date its figures speak of (default: the 截至… date it states)",
+        )
         parser.add_argument("--user", help="username recorded as the importer (default: the first superuser)")
 
     def handle(self, *args, **options) -> None:
@@ -66,10 +72,11 @@ class Command(BaseCommand):
                 plan=plan,
                 jurisdiction=jurisdiction,
                 title=options["title"] or parsed.document.doc_number or filename,
+                as_of=options["as_of"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"problems={result.problems} measures={result.measures}")
+        self.stdout.write(f"problems={result.problems} measures={result.measures} reports={result.reports}")
         for name in result.unmatched_names:
             self.stdout.write(f"unmatched unit: {name}")
         self.stdout.write(f"plan={result.plan.pk}")
