@@ -164,5 +164,6 @@ class ReportViewTests(ReportWorldTestCase):
         self.assertEqual(len(tags(page.content, "report-version")), 3)
 
 
-# session, user, the user's unit, the plan (visible_to), can_generate (editable_by), the versions with their creators
-LIST_QUERIES = 6
+# session, user, the user's unit, the plan with its jurisdiction (visible_to), can_generate (editable_by),
+# the office's active templates with their uploaders, the versions with their creators and templates
+LIST_QUERIES = 7

@@ -8,10 +8,12 @@ report as of 03-15 must quote February. land_open (no measures) gets a report on
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.test import TestCase
+from docx import Document
 
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import ItemStatus
@@ -72,3 +74,39 @@ class ReportWorldTestCase(TestCase):
             reporter=w.users["unit_Anat"],
             submitted_at=datetime(2026, 3, 1, 9, tzinfo=SHANGHAI),
         )
+
+
+def make_template(*paragraphs: str, table: list[list[str]] | None = None, title: str = "") -> bytes:
+    """A .docx made here with python-docx: one paragraph per string, then an optional table.
+
+    Word splits typed text into several runs; the first paragraph's placeholder is written in three
+    runs (``{{ su``, ``mm``, ``ary }}`` when it is ``{{ summary }}``) so the tests see that docxtpl
+    joins them."""
+    document = Document()
+    for index, text in enumerate(paragraphs):
+        paragraph = document.add_paragraph()
+        if index == 0 and len(text) > 6:
+            for piece in (text[:5], text[5:7], text[7:]):
+                paragraph.add_run(piece)
+        else:
+            paragraph.add_run(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, cells in zip(grid.rows, table, strict=True):
+            for cell, text in zip(row.cells, cells, strict=True):
+                cell.text = text
+    if title:
+        document.core_properties.title = title
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph and table cell of a .docx, one per line."""
+    document = Document(io.BytesIO(data))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    for grid in document.tables:
+        for row in grid.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
