@@ -1,5 +1,6 @@
 """The charts page in real Chromium: the city office opens its plan's charts, ECharts draws every chart
-without a script error, and a click on a bar of the lead-unit chart lands on the rows behind it.
+(the province map too: its units carry division codes) without a script error, and a click on a bar of
+the lead-unit chart lands on the rows behind it.
 
 The clock is not frozen (the browser judges cookie expiry by the real date): the page uses today as its
 as-of date, and the test compares with the engine's numbers for the same day.
@@ -15,12 +16,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from zhenggai.ledger.models import Problem
+from zhenggai.organizations.models import Unit
 from zhenggai.stats.engine import statistics
 from zhenggai.testing import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHARTS = ("pace", "lead_unit", "region", "months", "grade")
+CHARTS = ("pace", "lead_unit", "region", "province", "months", "grade")
 
 
 def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
@@ -34,6 +36,9 @@ def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
 def test_the_office_sees_every_chart_and_a_bar_leads_to_its_rows(page: Page, live_server, artifacts_dir):
     world = build_world()
     plan, office = world.plans["A"], world.users["office_A"]
+    # Division codes on the province and the city put their tasks on the province map (云南 on the map).
+    Unit.objects.filter(pk=world.units["P"].pk).update(region_code="530000")
+    Unit.objects.filter(pk=world.units["A"].pk).update(region_code="530100")
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))

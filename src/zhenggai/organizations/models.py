@@ -90,6 +90,14 @@ class Unit(models.Model):
     path = models.CharField(_("tree path"), max_length=255, blank=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     code = models.CharField(_("code"), max_length=32, blank=True, help_text=_("Administrative or credit code"))
+    # 行政区划代码 (GB/T 2260, e.g. 530000 for a province, 530100 for a city) of a jurisdiction: the charts
+    # page places a region's tasks on the province map by its first two digits.
+    region_code = models.CharField(
+        _("administrative division code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Administrative division code (行政区划代码) of a province, city or county, e.g. 530000"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     successor = models.ForeignKey(
         "self",

@@ -1,35 +1,68 @@
 """The charts page (图表): ``/stats/charts/?plan=<id>&as_of=<date>`` draws the statistics engine's numbers
-with ECharts — tasks by status, by lead unit, by region, completions by month, warnings by grade.
+with ECharts — tasks by status, by lead unit, by region (and by province on a map of China when the
+regions carry 行政区划代码), completions by month, warnings by grade.
 
 Who sees what is the statistics page's rule: any signed-in user, over ``Problem.objects.visible_to(user)``;
 a plan the user cannot see answers 404. The chart data travels inside the page (``json_script``): the
 numbers are computed once for the page anyway (the text tables under the charts need them), so a JSON
 endpoint would only add a second request and a second permission check that must agree with the first.
-Every bar and slice links to its rows: the statistics page's ``?show=`` list, or for months and
-grades (which that page does not list) this page's own ``?show=`` list.
+Every bar and slice links to its rows: the statistics page's ``?show=`` list, or for months, grades
+and provinces (which that page does not list) this page's own ``?show=`` list.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from zhenggai.ledger.models import Plan, Problem
+from zhenggai.organizations.choices import UnitLevel
+from zhenggai.organizations.models import Unit
 from zhenggai.progress.dashboard import state_counts
 from zhenggai.progress.jobs import current_run
 from zhenggai.progress.models import WarningItem
 from zhenggai.progress.status import ledger_state
-from zhenggai.stats.charts import GradeCounts, chart_data, rows_for
-from zhenggai.stats.engine import statistics
+from zhenggai.stats.charts import GradeCounts, chart_data, province_chart, rows_for
+from zhenggai.stats.engine import NO_REGION, statistics
 from zhenggai.stats.forms import StatisticsForm
 
 SHOW_LIMIT = 200  # rows listed under a chosen bar, as on the statistics page
+MAP_FILE = "vendor/echarts-map-4.9.0/china.json"  # provinces of China, feature ids = 行政区划代码
+_REGION_LEVELS = (UnitLevel.COUNTY, UnitLevel.CITY, UnitLevel.PROVINCE)
+
+
+@cache
+def map_provinces() -> dict[str, str]:
+    """Division code → name of each province on the vendored map (``530000`` → ``云南``), read once."""
+    geo = json.loads((Path(__file__).resolve().parent.parent / "static" / MAP_FILE).read_text(encoding="utf-8"))
+    return {feature["id"]: feature["properties"]["name"] for feature in geo["features"]}
+
+
+def region_provinces(names: Iterable[str]) -> dict[str, str]:
+    """Region name (``Counts.by_region``) → the division code of its province (the first two digits of the
+    region unit's ``region_code`` + ``0000``), for the regions whose unit carries one (1 query, none
+    without a region). A name two units of different provinces share is ambiguous and left off."""
+    names = [name for name in names if name != NO_REGION]
+    if not names:
+        return {}
+    found: dict[str, set[str]] = defaultdict(set)
+    rows = Unit.objects.filter(name__in=names, level__in=_REGION_LEVELS).exclude(region_code="")
+    for name, code in rows.values_list("name", "region_code"):
+        if code[:2].isdigit():
+            found[name].add(f"{code[:2]}0000")
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
 
 
 def _append_once(ids: list[int], problem_id: int) -> None:
@@ -92,9 +125,11 @@ class ChartsView(LoginRequiredMixin, TemplateView):
         def rows_link(key: str) -> str:
             return f"{charts_url}?{urlencode({**base, 'show': key})}#rows"
 
-        data = chart_data(stats, grades, stats_link=stats_link, rows_link=rows_link)
+        province_of = region_provinces(stats.tasks.by_region)
+        province_map = province_chart(stats, province_of, map_provinces(), rows_link, static(MAP_FILE))
+        data = chart_data(stats, grades, stats_link=stats_link, rows_link=rows_link, province_map=province_map)
         show = self.request.GET.get("show", "")
-        ids = (rows_for(stats, grades, show) or []) if show else []
+        ids = (rows_for(stats, grades, show, province_of) or []) if show else []
         shown = list(Problem.objects.filter(pk__in=ids[:SHOW_LIMIT]).select_related("plan", "parent")) if ids else []
         order = {pk: index for index, pk in enumerate(ids)}
         shown.sort(key=lambda problem: order[problem.pk])

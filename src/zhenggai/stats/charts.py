@@ -33,6 +33,7 @@ __all__ = [
     "lead_unit_chart",
     "months_chart",
     "pace_chart",
+    "province_chart",
     "region_chart",
     "rows_for",
 ]
@@ -103,6 +104,39 @@ def region_chart(stats: Statistics, stats_link: Link) -> dict:
     return _bars("region", _("Tasks by region"), stats, "by_region", "region", stats_link)
 
 
+def _province_rows(stats: Statistics, province_of: dict[str, str]) -> dict[str, list[int]]:
+    """Each province's tasks (ledger order, each once): the tasks of the regions placed in it."""
+    members: dict[str, set[int]] = {}
+    for region, province in province_of.items():
+        members.setdefault(province, set()).update(stats.tasks.rows.get(f"region:{region}", []))
+    order = stats.completion["all_tasks"].denominator_ids if "all_tasks" in stats.completion else []
+    return {code: [pk for pk in order if pk in ids] for code, ids in members.items()}
+
+
+def province_chart(
+    stats: Statistics, province_of: dict[str, str], provinces: dict[str, str], rows_link: Link, geo_url: str
+) -> dict | None:
+    """Tasks by province on the map of China, or ``None`` (no map) when no region of the chart's tasks
+    carries a province the map knows. ``province_of`` maps a region name (``by_region``) to the
+    province's division code (``530000``), ``provinces`` a division code to the map's name (``云南``).
+    A task counts once per province, however many of its lead units' regions lie in it."""
+    rows = {code: ids for code, ids in _province_rows(stats, province_of).items() if code in provinces and ids}
+    if not rows:
+        return None
+    items = [
+        _item(f"province:{code}", provinces[code], len(ids), rows_link(f"province:{code}"), code=code)
+        for code, ids in sorted(rows.items(), key=lambda entry: (-len(entry[1]), entry[0]))
+    ]
+    return {
+        "id": "province",
+        "type": "map",
+        "title": _("Tasks by province"),
+        "total": stats.tasks.total,
+        "geo_url": geo_url,
+        "items": items,
+    }
+
+
 UNDATED = "undated"  # the engine's month None: tasks closed by a report whose date is unknown
 
 
@@ -154,12 +188,16 @@ def grade_chart(grades: GradeCounts, rows_link: Link) -> dict:
     }
 
 
-def chart_data(stats: Statistics, grades: GradeCounts, *, stats_link: Link, rows_link: Link) -> dict:
-    """Every chart of the page, in page order, keyed by id (the payload ``charts.js`` reads)."""
+def chart_data(
+    stats: Statistics, grades: GradeCounts, *, stats_link: Link, rows_link: Link, province_map: dict | None = None
+) -> dict:
+    """Every chart of the page, in page order, keyed by id (the payload ``charts.js`` reads); the province
+    map (``province_chart``'s result) after the regions when there is one."""
     charts = [
         pace_chart(stats, stats_link),
         lead_unit_chart(stats, stats_link),
         region_chart(stats, stats_link),
+        *([province_map] if province_map else []),
         months_chart(stats, rows_link),
         grade_chart(grades, rows_link),
     ]
@@ -170,10 +208,15 @@ def chart_data(stats: Statistics, grades: GradeCounts, *, stats_link: Link, rows
     }
 
 
-def rows_for(stats: Statistics, grades: GradeCounts, key: str) -> list[int] | None:
+def rows_for(
+    stats: Statistics, grades: GradeCounts, key: str, province_of: dict[str, str] | None = None
+) -> list[int] | None:
     """The problem ids behind one of the charts page's own keys (``month:YYYY-MM``, ``cumulative:YYYY-MM``,
-    ``grade:<g>``) in ledger order within each month; ``None`` for a key that is not one of them."""
+    ``grade:<g>``, ``province:<code>``) in ledger order within each month; ``None`` for a key that is not
+    one of them."""
     kind, _sep, value = key.partition(":")
+    if kind == "province":
+        return _province_rows(stats, province_of or {}).get(value, [])
     if kind == "grade":
         return grades.rows.get(value, []) if value in Grade.values else None
     if kind in ("month", "cumulative"):

@@ -79,7 +79,32 @@
     };
   }
 
-  var OPTIONS = { pie: pieOption, bar: barOption, months: monthsOption };
+  function mapOption(chart) {
+    // Provinces without tasks stay grey; a province's colour deepens with its number of tasks.
+    var max = Math.max.apply(null, chart.items.map(function (item) { return item.value; }));
+    return {
+      tooltip: { trigger: "item", confine: true },
+      visualMap: { min: 0, max: max, left: 8, bottom: 8, itemHeight: 80, inRange: { color: ["#d1e7dd", "#146c43"] } },
+      series: [{
+        type: "map",
+        map: "china",
+        data: chart.items.map(function (item) { return { name: item.label, value: item.value, url: item.url }; }),
+      }],
+    };
+  }
+
+  var OPTIONS = { pie: pieOption, bar: barOption, months: monthsOption, map: mapOption };
+
+  function render(element, chart) {
+    var instance = window.echarts.init(element, null, { renderer: "canvas" });
+    instance.setOption(OPTIONS[chart.type](chart));
+    instance.on("click", function (params) {
+      if (params.data && params.data.url) { window.location.assign(params.data.url); }
+    });
+    instances[chart.id] = instance;
+    var table = element.parentNode.querySelector("details[data-testid=chart-table]");
+    if (table) { table.removeAttribute("open"); }
+  }
 
   function draw() {
     var source = document.getElementById("chart-data");
@@ -88,14 +113,17 @@
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var chart = data.charts[element.dataset.chart];
       if (!chart || !chart.items.length || !OPTIONS[chart.type]) { return; }
-      var instance = window.echarts.init(element, null, { renderer: "canvas" });
-      instance.setOption(OPTIONS[chart.type](chart));
-      instance.on("click", function (params) {
-        if (params.data && params.data.url) { window.location.assign(params.data.url); }
-      });
-      instances[chart.id] = instance;
-      var table = element.parentNode.querySelector("details[data-testid=chart-table]");
-      if (table) { table.removeAttribute("open"); }
+      if (chart.type === "map") {
+        // The map's outlines (a static file) are fetched only when the page has a map to show.
+        fetch(chart.geo_url)
+          .then(function (response) { return response.json(); })
+          .then(function (geo) {
+            window.echarts.registerMap("china", geo);
+            render(element, chart);
+          });
+        return;
+      }
+      render(element, chart);
     });
     window.addEventListener("resize", function () {
       Object.keys(instances).forEach(function (id) { instances[id].resize(); });

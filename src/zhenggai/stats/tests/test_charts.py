@@ -20,10 +20,11 @@ from zhenggai.stats.charts import (
     lead_unit_chart,
     months_chart,
     pace_chart,
+    province_chart,
     region_chart,
     rows_for,
 )
-from zhenggai.stats.engine import Counts, Statistics
+from zhenggai.stats.engine import Counts, Rate, Statistics
 
 
 def link(key: str) -> str:
@@ -40,6 +41,7 @@ def make_stats() -> Statistics:
     tasks.by_pace["none"] = 1
     tasks.by_lead_unit = {"乙局": 1, "甲局": 3, "丙局": 3, "空局": 0}
     tasks.by_region = {"甲县": 2, "未指定地区": 1, "乙市": 4}
+    tasks.rows = {"region:甲县": [2, 3], "region:未指定地区": [5], "region:乙市": [1, 2, 3, 4]}
     months = [
         {"month": "2026-01", "completed": 0, "cumulative": 0, "problem_ids": []},
         {"month": "2026-02", "completed": 2, "cumulative": 2, "problem_ids": [11, 12]},
@@ -50,7 +52,7 @@ def make_stats() -> Statistics:
         as_of=date(2026, 3, 15),
         tasks=tasks,
         measures=Counts(),
-        completion={},
+        completion={"all_tasks": Rate.of("all tasks", date(2026, 3, 15), [1, 2, 3, 4, 5], set())},
         overdue=[],
         behind=[],
         units=[],
@@ -166,3 +168,28 @@ class ChartDataTests(SimpleTestCase):
         # Statistics-page keys link to the statistics page, this page's keys to this page.
         self.assertTrue(data["charts"]["lead_unit"]["items"][0]["url"].startswith("/stats/?"))
         self.assertTrue(data["charts"]["grade"]["items"][0]["url"].startswith("/stats/charts/?"))
+
+
+class ProvinceChartTests(SimpleTestCase):
+    PROVINCES = {"530000": "云南", "520000": "贵州"}
+
+    def test_no_map_when_no_region_carries_a_province_the_map_knows(self):
+        self.assertIsNone(province_chart(make_stats(), {}, self.PROVINCES, here, "/china.json"))
+        self.assertIsNone(province_chart(make_stats(), {"甲县": "990000"}, self.PROVINCES, here, "/china.json"))
+
+    def test_a_task_counts_once_per_province_with_the_maps_name_and_its_rows(self):
+        province_of = {"甲县": "530000", "乙市": "530000", "未指定地区": "520000"}
+        chart = province_chart(make_stats(), province_of, self.PROVINCES, here, "/china.json")
+        self.assertEqual(chart["type"], "map")
+        self.assertEqual(chart["geo_url"], "/china.json")
+        self.assertEqual(
+            [(i["label"], i["code"], i["value"], i["url"]) for i in chart["items"]],
+            [("云南", "530000", 4, here("province:530000")), ("贵州", "520000", 1, here("province:520000"))],
+        )
+        self.assertEqual(rows_for(make_stats(), GRADES, "province:530000", province_of), [1, 2, 3, 4])
+        self.assertEqual(rows_for(make_stats(), GRADES, "province:110000", province_of), [])
+
+    def test_the_map_comes_after_the_regions_when_there_is_one(self):
+        chart = province_chart(make_stats(), {"甲县": "530000"}, self.PROVINCES, here, "/china.json")
+        data = chart_data(make_stats(), GRADES, stats_link=link, rows_link=here, province_map=chart)
+        self.assertEqual(data["order"], ["pace", "lead_unit", "region", "province", "months", "grade"])

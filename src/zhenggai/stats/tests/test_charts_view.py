@@ -17,6 +17,7 @@ from django.urls import reverse
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Problem
+from zhenggai.organizations.models import Unit
 from zhenggai.progress.dashboard import state_counts
 from zhenggai.progress.jobs import run_warning_scan
 from zhenggai.progress.models import PlanSchedule
@@ -211,11 +212,12 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         plan = self.world.plans["A"]
         self.get(plan=plan.pk, as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(29):
+        with self.assertNumQueries(30):
             # session, user, scope unit (3); the chosen plan, validated against the visible plans (1);
             # statistics() (13): ledger_state — problems, measures, schedules, plans, history of the
             # signed-off problem, history of closed problems, extensions, revisions, reports (9) —, problem
-            # rows, lead assignments, their regions, first completions; the current warning run (1);
+            # rows, lead assignments, their regions, first completions; the regions' division codes (1);
+            # the current warning run (1);
             # ledger_state again for the grades, as the dashboard computes them (the same 9: the engine
             # does not hand its states out); the rows shown with plan and parent (1); the form's plan
             # choices (1). The count depends on which kinds of rows exist, never on how many.
@@ -231,3 +233,23 @@ class ChartsViewTestCase(TestCase):
         plan = self.world.plans["A"]
         response = self.get(reverse("stats:statistics"), plan=plan.pk, as_of="2026-03-01")
         self.assertContains(response, f'href="{URL}?plan={plan.pk}&amp;as_of=2026-03-01" data-testid="charts-link"')
+
+    # --- the province map ----------------------------------------------------------------------
+
+    def test_no_map_without_division_codes_and_a_map_of_the_coded_regions_provinces(self):
+        user = self.login("office_A")
+        plan = self.world.plans["A"]
+        self.assertNotIn("province", self.get(plan=plan.pk, as_of="2026-03-15").context["chart_data"]["charts"])
+        units = self.world.units
+        Unit.objects.filter(pk=units["P"].pk).update(region_code="530000")
+        Unit.objects.filter(pk=units["A"].pk).update(region_code="530100")
+        Unit.objects.filter(pk=units["A1"].pk).update(region_code="530102")  # 甲二县 has none: not on the map
+        response = self.get(plan=plan.pk, as_of="2026-03-15")
+        chart = self.chart_of(response, "province")
+        stats = statistics(Problem.objects.visible_to(user).filter(plan=plan), TODAY)
+        yunnan = set(stats.tasks.rows["region:甲市"]) | set(stats.tasks.rows["region:甲一县"])
+        self.assertEqual([(i["label"], i["value"]) for i in chart["items"]], [("云南", len(yunnan))])
+        self.assertEqual(chart["geo_url"], "/static/vendor/echarts-map-4.9.0/china.json")
+        shown = self.follow(chart["items"][0]["url"]).context["shown"]
+        self.assertEqual({p.pk for p in shown}, yunnan)
+        self.assertNotIn(self.world.problems["a2"].pk, yunnan)  # 甲二县's task
