@@ -23,7 +23,7 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -122,8 +122,9 @@ def _render(template: DocxTemplate, context: dict) -> bytes:
         template.save(buffer)
     except TemplateSyntaxError as exc:
         raise _syntax_error(exc) from exc
-    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        # Jinja2 lets the template's own Python errors through: 'int' object is not iterable …
+    except Exception as exc:  # what fails here is the office's template, not our code:
+        # Jinja2 lets the template's Python errors through ('int' object is not iterable, division by
+        # zero …) and docxtpl's own on odd markup; each is a message to the office, never a server error.
         raise ValidationError(
             _("The template could not be filled in: %(error)s") % {"error": str(exc) or type(exc).__name__},
             code="render",

@@ -89,13 +89,17 @@ REFERENCE: list[ContextName] = [
             "Categories: title, name (without its number), tasks, measures, problems. A problem: number, title, "
             "deadline, status, progress, measures; a measure: number, text, deadline, progress"
         ),
-        "{%p for c in categories %}…{{ c.name }}…{%p for p in c.problems %}{{ p.title }}{%p endfor %}{%p endfor %}",
+        "{% for c in categories %}{{ c.name }}：{{ c.tasks }}项{% endfor %}",
     ),
-    ContextName("overdue", _("The overdue problems (same fields as a category's problems)"), "{% if overdue %}…"),
-    ContextName("behind", _("The problems behind pace (same fields)"), "{%tr for p in behind %}…{%tr endfor %}"),
     ContextName(
-        "stats", _("Every figure of the statistics engine"), "{{ stats.tasks.by_pace.behind }}, {{ stats.units }}"
+        "overdue",
+        _("The overdue problems (same fields as a category's problems)"),
+        "{% for p in overdue %}{{ p.title }}（{{ p.deadline }}）{% endfor %}",
     ),
+    ContextName(
+        "behind", _("The problems behind pace (same fields)"), "{% for p in behind %}{{ p.title }}{% endfor %}"
+    ),
+    ContextName("stats", _("Every figure of the statistics engine"), "{{ stats.tasks.by_pace.behind }}"),
 ]
 
 

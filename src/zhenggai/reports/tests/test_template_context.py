@@ -6,11 +6,24 @@ from datetime import date
 
 from zhenggai.reports import template_context
 from zhenggai.reports.docx_report import compose
+from zhenggai.reports.docx_template import check_template, render_template
 from zhenggai.reports.template_context import REFERENCE, build_context, sample_context
-from zhenggai.reports.tests.world import AS_OF, CATEGORY, FEBRUARY_NOTE, LAND_NOTE, ReportWorldTestCase
+from zhenggai.reports.tests.world import (
+    AS_OF,
+    CATEGORY,
+    FEBRUARY_NOTE,
+    LAND_NOTE,
+    ReportWorldTestCase,
+    docx_text,
+    make_template,
+)
 
 TITLE = "甲市整改进展情况报告"
 ISSUER = "甲市整改办"
+
+
+def names() -> list[str]:
+    return [entry.name for entry in REFERENCE]
 
 
 def shape(context: dict) -> dict:
@@ -92,6 +105,14 @@ class TemplateContextTests(ReportWorldTestCase):
         self.assertEqual(sorted(names), sorted(self.context()))
         for name in names:
             self.assertIn(f"``{name}``", template_context.__doc__)
+
+    def test_every_example_on_the_upload_page_passes_the_check_and_renders(self):
+        data = make_template(*(entry.example for entry in REFERENCE))
+        check_template(data)
+        lines = docx_text(render_template(data, self.context())).splitlines()
+        self.assertEqual(len(lines), len(REFERENCE))
+        self.assertEqual(lines[names().index("summary")], self.content.summary)
+        self.assertEqual(lines[names().index("categories")], f"{CATEGORY[2:]}：2项未分类：4项")
 
     def test_the_sample_context_has_the_shape_of_a_real_one(self):
         real = self.context(compose(self.plan, date(2026, 1, 20)))  # a2 overdue: every list has an item
