@@ -45,6 +45,7 @@ from zhenggai.ledger.models import Category, Measure, Plan, Problem
 from zhenggai.progress.models import ProgressReport
 from zhenggai.progress.status import ledger_state
 from zhenggai.stats.engine import NO_CATEGORY, Statistics, statistics
+from zhenggai.stats.phrasing import summary_paragraph
 
 __all__ = [
     "BODY_FONT",
@@ -134,35 +135,8 @@ class ReportContent:
 
 
 def summary_text(plan_title: str, stats: Statistics) -> str:
-    """The summary paragraph, every number taken from ``stats`` (nothing recounted here)."""
-    tasks, measures = stats.tasks, stats.measures
-    everything = stats.completion["all_tasks"]
-    due = stats.completion["due_by_as_of"]
-    signed_off = tasks.by_pace.get(str(Pace.SIGNED_OFF), 0)
-    completed = tasks.by_pace.get(str(Pace.COMPLETED), 0)
-    day = chinese_date(stats.as_of)
-    parts = [
-        f"《{plan_title}》共明确{tasks.total}项整改任务、{measures.total}项具体整改措施。",
-        f"截至{day}，已完成整改任务{everything.numerator}项（其中完成交账销号{signed_off}项、"
-        f"完成整改待验收{completed}项），占整改任务总数的{_percent(everything.numerator, everything.denominator)}；",
-    ]
-    if due.denominator:
-        late = len(stats.overdue)
-        parts.append(
-            f"其中{day}前应完成的{due.denominator}项整改任务已完成{due.numerator}项"
-            + (f"、逾期未完成{late}项" if late else "")
-            + "；"
-        )
-    else:
-        parts.append(f"{day}前无应完成的整改任务；")
-    later = tasks.by_deadline.get("due_later", 0)
-    ongoing = tasks.by_deadline.get("no_date_immediate_or_long_term", 0)
-    undated = tasks.by_deadline.get("other", 0)
-    parts.append(f"另有{later}项整改任务尚未到整改时限，{ongoing}项立行立改、长期坚持的整改任务持续推进")
-    if undated:
-        parts.append(f"，{undated}项整改任务时限有待明确")
-    parts.append(f"。目前未达到序时进度的整改任务{len(stats.behind)}项。")
-    return "".join(parts)
+    """The summary paragraph in the phrasing offices use (``stats.phrasing``: every number from ``stats``)."""
+    return summary_paragraph(stats, f"《{plan_title}》")
 
 
 def _latest_reports(report_ids: set[int]) -> dict[int, ProgressReport]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,6 +106,15 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def known_since(self) -> date:
+        """The first day the plan speaks of: its issue date; else the day its inspection fed back (a plan
+        known only from a progress report answers that feedback); else the day it was recorded. Reads the
+        inspection (one query unless selected) only for a plan without an issue date."""
+        if self.issue_date:
+            return self.issue_date
+        feedback = self.inspection.feedback_date if self.inspection_id else None
+        return feedback or timezone.localdate(self.created_at)
 
 
 class PlanRevision(models.Model):

@@ -7,7 +7,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,15 +69,9 @@ class PlanSchedule(models.Model):
     def start_date(self) -> date | None:
         if self.starts_on:
             return self.starts_on
-        if self.plan.issue_date:
-            return self.plan.issue_date
-        # A plan known only from a progress report (003) has no date of its own: it answers the
-        # inspection's feedback, so the work is counted from then.
-        # (one query for the inspection unless the caller selected it; only for plans without a date)
-        feedback = self.plan.inspection.feedback_date if self.plan.inspection_id else None
-        if feedback:
-            return feedback
-        return timezone.localdate(self.plan.created_at) if self.plan.created_at else None
+        # The plan's issue date; for a plan known only from a progress report (003), the inspection's
+        # feedback, which the plan answers; else the day it was recorded.
+        return self.plan.known_since() if self.plan.issue_date or self.plan.created_at else None
 
     def threshold_values(self) -> Thresholds:
         return Thresholds.from_dict(self.thresholds or {})

@@ -41,7 +41,7 @@ class GenerateReportTests(ReportWorldTestCase):
             self.assertEqual(report.issuer, "甲市")
             text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
             self.assertIn(report.summary, text)
-        self.assertIn("共明确6项整改任务、1项具体整改措施", first.summary)
+        self.assertIn("共有6项整改任务、1项具体措施", first.summary)
         self.assertEqual(list(GeneratedReport.objects.filter(plan=self.plan).values_list("version", flat=True)), [2, 1])
 
     def test_versions_count_per_plan(self):

@@ -9,11 +9,17 @@ supports 87 / 24 / 68 by their own deadlines (three measures the summary counts 
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
+import subprocess
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from docx import Document
 
 from zhenggai.importer.parse import parse_bytes
 from zhenggai.imports.actions import import_document
@@ -80,3 +86,33 @@ class Seed003TestCase(WorldTestCase):
         before = statistics(Problem.objects.filter(plan=self.plan), date(2019, 3, 30))
         self.assertEqual(before.tasks.by_claimed["none"], 45)
         self.assertEqual(before.completion["all_tasks"].numerator, 0)
+
+    def test_the_generated_report_says_so_and_libreoffice_reads_it(self):
+        """Done-when of issue 6: the .docx of 003 as of its date carries the stated counts, and opens."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "003.docx"
+            call_command(
+                "report", "--plan", str(self.plan.pk), "--as-of", "2019-03-31", "-o", str(out), stdout=io.StringIO()
+            )
+            text = "".join(p.text for p in Document(out).paragraphs)
+            for phrase in ("45项整改任务、179项具体措施", "28项整改任务基本完成（25项全面完成、3项正在收尾）"):
+                self.assertIn(phrase, text)
+            office = shutil.which("libreoffice") or shutil.which("soffice")
+            if not office:
+                self.skipTest("LibreOffice is not installed (nothing is downloaded)")
+            profile = (Path(tmp) / "profile").as_uri()
+            subprocess.run(
+                [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", tmp, out],
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
+            pdftotext = shutil.which("pdftotext")
+            if pdftotext:
+                pdf = subprocess.run(
+                    [pdftotext, "-enc", "UTF-8", str(out.with_suffix(".pdf")), "-"], capture_output=True
+                )
+                flat = "".join(pdf.stdout.decode().split())
+                self.assertIn("28项整改任务基本完成（25项全面完成、3项正在收尾）", flat)
+            else:
+                self.assertGreater(out.with_suffix(".pdf").stat().st_size, 0)
