@@ -70,7 +70,9 @@ def _append_once(ids: list[int], problem_id: int) -> None:
         ids.append(problem_id)
 
 
-def warning_grades(user, problems: QuerySet[Problem], as_of, plan: Plan | None) -> GradeCounts:
+def warning_grades(
+    user, problems: QuerySet[Problem], as_of, plan: Plan | None, states: dict | None = None
+) -> GradeCounts:
     """Warnings by grade as the progress dashboard counts them: the stored run's items the user sees when
     the as-of date is today and the run is for today (1 query), else computed by ``ledger_state`` for the
     as-of date (its 7–11 queries). ``problems`` is already limited to what the user sees (and the plan)."""
@@ -88,7 +90,7 @@ def warning_grades(user, problems: QuerySet[Problem], as_of, plan: Plan | None) 
             grades.counts[grade] = grades.counts.get(grade, 0) + 1
             _append_once(grades.rows.setdefault(grade, []), problem_id)
         return grades
-    states = ledger_state(problems, as_of)
+    states = states if states is not None else ledger_state(problems, as_of)
     grades.counts = dict(state_counts(states).by_grade)
     for state in states.values():
         for item in state.items:
@@ -115,7 +117,7 @@ class ChartsView(LoginRequiredMixin, TemplateView):
         if plan is not None:
             problems = problems.filter(plan=plan)
         stats = statistics(problems, as_of)
-        grades = warning_grades(user, problems, as_of, plan)
+        grades = warning_grades(user, problems, as_of, plan, stats.states)
         base = {**({"plan": plan.pk} if plan else {}), "as_of": as_of.isoformat()}
         statistics_url, charts_url = reverse("stats:statistics"), reverse("stats:charts")
 

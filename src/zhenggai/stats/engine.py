@@ -142,6 +142,11 @@ class Rate:
     def value(self) -> float | None:
         return self.numerator / self.denominator if self.denominator else None
 
+    @property
+    def percent(self) -> float | None:
+        """``value`` × 100, for pages that print "55.6%"."""
+        return self.numerator * 100 / self.denominator if self.denominator else None
+
     @classmethod
     def of(cls, basis: str, as_of: date, denominator_ids: list[int], hit: set[int]) -> Rate:
         numerator_ids = [pk for pk in denominator_ids if pk in hit]
@@ -237,6 +242,9 @@ class Statistics:
     units: list[UnitStats]
     due_by: date | None = None  # the cutoff of the deadline groups (as_of unless asked otherwise)
     completions_by_month: list[dict] = field(default_factory=list)
+    # ledger_state's result the numbers were computed from, for callers that also need paces or warnings
+    # per item (the charts' warning grades) without computing it again; not part of to_dict().
+    states: dict[int, ProblemState] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -427,6 +435,7 @@ def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None 
         _units(rows, leads, closed, first_done, starts, as_of),
         due_by=cutoff,
         completions_by_month=_completions_by_month(closed_on, task_ids, start, as_of),
+        states=states,
     )
 
 

@@ -212,15 +212,14 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         plan = self.world.plans["A"]
         self.get(plan=plan.pk, as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(30):
+        with self.assertNumQueries(21):
             # session, user, scope unit (3); the chosen plan, validated against the visible plans (1);
             # statistics() (13): ledger_state — problems, measures, schedules, plans, history of the
             # signed-off problem, history of closed problems, extensions, revisions, reports (9) —, problem
             # rows, lead assignments, their regions, first completions; the regions' division codes (1);
-            # the current warning run (1);
-            # ledger_state again for the grades, as the dashboard computes them (the same 9: the engine
-            # does not hand its states out); the rows shown with plan and parent (1); the form's plan
-            # choices (1). The count depends on which kinds of rows exist, never on how many.
+            # the current warning run (1) — for a past date the grades come from the engine's own
+            # ledger_state (Statistics.states), no second computation; the rows shown with plan and
+            # parent (1); the form's plan choices (1). The count depends on which kinds of rows exist, never on how many.
             self.get(plan=plan.pk, as_of="2026-03-15", show="grade:red")
 
     def test_the_dashboard_links_to_the_charts_for_its_date(self):

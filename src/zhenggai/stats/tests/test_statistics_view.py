@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from zhenggai.testing import WorldTestCase
 
@@ -26,6 +27,11 @@ class StatisticsViewTestCase(WorldTestCase):
         stats = response.context["stats"]
         self.assertEqual(stats.tasks.total, 6)  # plan A: a1, a1dept, a2, coll, land_open, land_done
         self.assertContains(response, 'data-testid="task-total">6<')
+        # Today land_done (signed off when the world was built) is 1 of 6: printed as 16.7%, not 0.2%.
+        today = self.client.get(URL, {"plan": self.world.plans["A"].pk, "as_of": timezone.localdate().isoformat()})
+        rate = today.context["stats"].completion["all_tasks"]
+        self.assertEqual((rate.numerator, rate.denominator), (1, 6))
+        self.assertContains(today, "= 16.7%")
         overdue = self.get(plan=self.world.plans["A"].pk, as_of="2026-03-15", show="overdue")
         self.assertEqual([p.pk for p in overdue.context["shown"]], [self.world.problems["a2"].pk])
         self.assertContains(overdue, f'data-problem="{self.world.problems["a2"].pk}"')
