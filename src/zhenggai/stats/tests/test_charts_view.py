@@ -219,7 +219,8 @@ class ChartsViewTestCase(TestCase):
             # rows, lead assignments, their regions, first completions; the regions' division codes (1);
             # the current warning run (1) — for a past date the grades come from the engine's own
             # ledger_state (Statistics.states), no second computation; the rows shown with plan and
-            # parent (1); the form's plan choices (1). The count depends on which kinds of rows exist, never on how many.
+            # parent (1); the form's plan choices (1). The count depends on which kinds of rows exist, never
+            # on how many.
             self.get(plan=plan.pk, as_of="2026-03-15", show="grade:red")
 
     def test_the_dashboard_links_to_the_charts_for_its_date(self):
