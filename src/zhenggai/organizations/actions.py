@@ -49,13 +49,19 @@ def create_unit(
     short_name: str = "",
     code: str = "",
     aliases: Iterable[str] = (),
+    region_code: str = "",
 ) -> Unit:
+    """A new unit of the registry; ``region_code`` is its 行政区划代码 (counties, cities, provinces), digits only."""
     name = (name or "").strip()
+    region_code = (region_code or "").strip()
+    if region_code and not (region_code.isdigit() and len(region_code) in (2, 4, 6, 9, 12)):
+        raise ValidationError({"region_code": _("A division code is 2 to 12 digits (e.g. 530102).")})
     if not name:
         raise ValidationError({"name": _("A unit needs a name.")})
     if level not in UnitLevel.values:
         raise ValidationError({"level": _("Unknown unit level: %(level)s") % {"level": level}})
-    unit = stamp(Unit(name=name, level=level, parent=parent, short_name=short_name, code=code), acting_user, "create")
+    unit = Unit(name=name, level=level, parent=parent, short_name=short_name, code=code, region_code=region_code)
+    unit = stamp(unit, acting_user, "create")
     unit.save()
     for alias in aliases:
         _add_alias(unit, alias, acting_user)

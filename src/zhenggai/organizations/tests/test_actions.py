@@ -68,6 +68,16 @@ class CreateUnitTestCase(OrgActionTestCase):
         self.assertEqual(unit.name, "甲市发展改革委")
         self.assertEqual(sorted(unit.aliases.values_list("name", flat=True)), ["市发改委", "甲市发展和改革委员会"])
 
+    def test_a_division_code_is_kept_and_a_malformed_one_refused(self):
+        county = self.unit("甲三县", level=UnitLevel.COUNTY, region_code=" 530103 ")
+        self.assertEqual(self.reload(county).region_code, "530103")
+        count = Unit.objects.count()
+        for code in ("53010", "5301O3", "1234567"):
+            with self.subTest(code=code), self.assertRaises(ValidationError) as ctx:
+                self.unit("甲四县", level=UnitLevel.COUNTY, region_code=code)
+            self.assertIn("region_code", ctx.exception.message_dict)
+        self.assertEqual(Unit.objects.count(), count)
+
     def test_it_rejects_an_empty_name(self):
         count = Unit.objects.count()
         for name in ("", "   ", None):
