@@ -39,6 +39,22 @@ category title of the task (of a measure: of its problem), ``"未分类"`` witho
 task (of a measure: of its problem); a task with two lead units counts under both, one with none
 under ``"未指定责任单位"`` (so these counts can add up to more than ``total``).
 
+``by_region``: for each lead unit, the nearest unit of level county, city or province on its path
+(itself included; 甲一县住建局 → 甲一县, 甲市生态环境局 → 甲市), each region once per task, ``"未指定地区"``
+without a lead. ``by_level``: the level of each lead unit, once per level per task. ``by_claimed``: what
+the unit last reported by ``as_of`` (``ProgressReport.claimed_status``): for a task, its latest report on
+the problem as a whole, else the rollup of its items' reports (``task_claim``); for a measure, its item's
+report (a whole-problem report stands for each measure); ``"none"`` without a report.
+``by_deadline_claimed``: deadline group → claimed status → count, 003's "2018年12月底前应完成的28项整改
+任务基本完成（25项全面完成、3项正在收尾）". **Due-by cutoff**: ``statistics(…, due_by=DATE)`` groups
+deadlines and computes the due-by rate against ``due_by`` instead of ``as_of`` (003 groups by 2018-12-31
+in a report as of 2019-03-31); overdue is always judged on ``as_of``.
+
+**Completions by month** (``completions_by_month``): for each month from the earliest plan start to
+``as_of``, the tasks closed on ``as_of`` whose completion falls in it, and the running total. A task's
+completion date is its first completion in the history, else (closed by reports) the latest report date
+among its items; a closed task with neither is listed in a last entry with ``"month": None``.
+
 **Rates** (``Rate``) carry their basis, the as-of date and the ids behind both numbers
 (``numerator_ids`` ⊆ ``denominator_ids``, problem ids in ledger order); ``value`` is
 numerator / denominator, ``None`` when the denominator is 0.
@@ -63,10 +79,12 @@ with a first completion by ``as_of``, rounded to one decimal (``None`` without a
 is ``PlanSchedule.for_plan(plan).start_date()`` (its own start, else the plan's issue date, else the
 day it was created), as ``ledger_state`` read it.
 
-**Cost**: ``ledger_state`` (7 queries, plus one for evidence when there are reports, one history
+**Cost**: ``ledger_state`` (8 queries, plus one for evidence when there are reports, one history
 query when some problem is signed off, one when some measure is closed) + the problem rows with
-their category + the problem-level lead assignments + one history query (first completion per
-problem). So 10–13 queries, depending on what the ledger holds but never on how many problems.
+their category + the problem-level lead assignments + the counties/cities/provinces on their paths +
+one history query (first completion per problem). So 12–15 queries, depending on what the ledger holds
+but never on how many problems. ``Statistics.states`` keeps ``ledger_state``'s result for callers that
+need per-item paces or warnings too.
 """
 
 from __future__ import annotations
