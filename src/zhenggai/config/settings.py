@@ -223,6 +223,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # --- application settings -----------------------------------------------------
 LEDGER_PAGE_SIZE = env_int("LEDGER_PAGE_SIZE", 50)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# A ledger download of more data rows (measures) than this is built by a background job (exports.ExportJob).
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
 # The warning job runs daily at this local hour (the worker re-enqueues the next run).
 WARNING_SCAN_HOUR = env_int("WARNING_SCAN_HOUR", 6)
 # A flag is stale when the last successful warning run is older than this many hours.

@@ -22,7 +22,6 @@ Three steps, so that a page can show a dry run before anything is written:
   holding the value planned from) raises ``ConflictError`` with nothing written.
 
 The other columns (整改目标, units and persons, 整改进展, 整改状态, 销号情况) are not read back.
-Exports too large to build during a request (a background job) are not part of this module.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from zhenggai.core.errors import ConflictError
-from zhenggai.exports.ledger_xlsx import _problem_text, measure_text
+from zhenggai.exports.ledger_xlsx import measure_text, problem_text
 from zhenggai.importer.plan_fields import measure_from_text
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import ItemStatus
@@ -301,7 +300,7 @@ def plan_import(changes: list[RowChange], *, user: User, plan: Plan | None = Non
 def _problem_changes(row: RowChange, problem: Problem) -> list[FieldChange]:
     label = problem.number_text or problem.title
     values: dict[str, str] = {}
-    if row.problem_text != _problem_text(problem).strip():
+    if row.problem_text != problem_text(problem).strip():
         title = row.problem_text.split("。", 1)[0].replace("\n", "").strip()
         only_title = row.problem_text.rstrip("。").strip() == title
         values["title"] = title

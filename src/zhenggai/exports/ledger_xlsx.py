@@ -17,22 +17,34 @@ write-only workbook (rows go to a temporary file as they are appended, so memory
   整改进展 is the narrative of the measure's latest current progress report whose period began on or
   before ``as_of``; 整改状态 is the problem's status label in Chinese; 销号情况 is 已销号 once signed off.
 
-Queries: five whatever the number of rows (problems with their category, measures, the latest report
-per measure, targets, problem-level assignments with their units and persons); one when the
-selection is empty.  Only problem-level assignments are exported: units held on one measure or
-target are not written (the importer would read a varying 责任单位 column as per-measure units).
+Memory: the problems are read in chunks of ``chunk_size`` (``QuerySet.iterator`` with the prefetches
+done per chunk), so only one chunk's objects are alive at a time; the rows themselves go to
+openpyxl's temporary file.  What does grow with the ledger is openpyxl's in-memory shared-string
+table and the list of merged ranges (both written when the workbook is saved): measured in
+``bench/ledger_export.py`` (100 000 measures, see bench/RESULTS.md).
+
+Queries: five per chunk of problems whatever the number of rows (problems with their category,
+measures, the latest report per measure, targets, problem-level assignments with their units and
+persons); one when the selection is empty.  ``count_rows`` tells the number of data rows beforehand
+in one query (a background job shows it as its progress total).
+
+Only problem-level assignments are exported: units held on one measure or target are not written
+(the importer would read a varying 责任单位 column as per-measure units).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from os import PathLike
 from typing import TYPE_CHECKING, BinaryIO
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,7 +55,16 @@ from zhenggai.progress.models import ProgressReport
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-__all__ = ["COLUMNS", "SHEET_TITLE", "ledger_queryset", "write_ledger"]
+__all__ = [
+    "CHUNK_SIZE",
+    "COLUMNS",
+    "SHEET_TITLE",
+    "count_rows",
+    "ledger_queryset",
+    "measure_text",
+    "problem_text",
+    "write_ledger",
+]
 
 SHEET_TITLE = "整改台账"
 SIGNED_OFF_TEXT = "已销号"
@@ -73,7 +94,11 @@ _ROLE_COLUMNS = {
     AssignmentRole.PERSON: 8,
     AssignmentRole.SUPERVISING: 9,
 }
+_MERGED_LETTERS = [get_column_letter(index) for index, (_, _, merged) in enumerate(COLUMNS, start=1) if merged]
 _TITLE_ROW, _HEADER_ROW = 1, 2
+# Problems per chunk: the measure and report prefetches of one chunk bind one parameter per problem or
+# measure, and SQLite builds may allow as few as 32 766 per statement (at 10 measures a problem: 2 000 here).
+CHUNK_SIZE = 200
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
@@ -104,46 +129,90 @@ def ledger_queryset(problems: QuerySet[Problem], as_of: date) -> QuerySet[Proble
     )
 
 
-def write_ledger(problems: QuerySet[Problem], out: BinaryIO, *, title: str, as_of: date) -> int:
+def count_rows(problems: QuerySet[Problem]) -> int:
+    """The data rows ``write_ledger`` writes: one per measure, one per problem without measures (one query)."""
+    counts = problems.order_by().aggregate(
+        measure_rows=Count("measures"), bare_rows=Count("pk", filter=Q(measures__isnull=True))
+    )
+    return counts["measure_rows"] + counts["bare_rows"]
+
+
+def write_ledger(
+    problems: QuerySet[Problem],
+    out: BinaryIO | str | PathLike,
+    *,
+    title: str,
+    as_of: date,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> int:
     """Write ``problems`` (already restricted to what the reader may see) as a ledger; return the data rows written.
 
-    Category heading rows are not counted.
+    ``out`` is a binary file object or a path (a large export goes to a temporary file, never to
+    memory).  ``progress``, if given, is called with the number of data rows written so far after
+    each problem; the caller decides how often to record it.  Category heading rows are not counted.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     _set_up(sheet)  # columns, panes and page properties are written before the first row
+    merged = sheet.merged_cells = _MergedRanges()
     last = get_column_letter(_VISIBLE)
     header_font = Font(bold=True)
+    title_style = _style(sheet, font=Font(bold=True, size=16), alignment=_CENTER)
+    header_style = _style(sheet, font=header_font, alignment=_CENTER, border=True)
+    heading_style = _style(sheet, font=header_font)
+    row_styles = [_style(sheet, border=True)] * _VISIBLE + [_style(sheet)]  # the hidden ID cell has no border
 
-    sheet.merged_cells.add(f"A{_TITLE_ROW}:{last}{_TITLE_ROW}")
-    sheet.append([_cell(sheet, title, font=Font(bold=True, size=16), alignment=_CENTER)])
-    sheet.append([_cell(sheet, label, font=header_font, alignment=_CENTER, border=True) for label, _, _ in COLUMNS])
+    merged.add(f"A{_TITLE_ROW}:{last}{_TITLE_ROW}")
+    sheet.append([_cell(sheet, title, title_style)])
+    sheet.append([_cell(sheet, label, header_style) for label, _, _ in COLUMNS])
 
     row_number = _HEADER_ROW
     written = 0
     category_id: int | None = None
     with translation.override("zh-hans"):
-        for problem in ledger_queryset(problems, as_of):
+        for problem in ledger_queryset(problems, as_of).iterator(chunk_size=chunk_size):
             if problem.category_id and problem.category_id != category_id:
                 row_number += 1
                 heading = f"{problem.category.number_text}{problem.category.title}"
-                sheet.append([_cell(sheet, heading, font=header_font, alignment=_WRAP)])
-                sheet.merged_cells.add(f"A{row_number}:{last}{row_number}")
+                sheet.append([_cell(sheet, heading, heading_style)])
+                merged.add(f"A{row_number}:{last}{row_number}")
             category_id = problem.category_id
             rows = _problem_rows(problem)
             first = row_number + 1
             for values in rows:
-                sheet.append([_cell(sheet, value, border=index < _VISIBLE) for index, value in enumerate(values)])
+                sheet.append([_cell(sheet, value, style) for value, style in zip(values, row_styles, strict=True)])
             row_number += len(rows)
             written += len(rows)
             if len(rows) > 1:
-                for index, (_, _, merged) in enumerate(COLUMNS, start=1):
-                    if merged:
-                        letter = get_column_letter(index)
-                        sheet.merged_cells.add(f"{letter}{first}:{letter}{row_number}")
+                for letter in _MERGED_LETTERS:
+                    merged.add(f"{letter}{first}:{letter}{row_number}")
+            if progress is not None:
+                progress(written)
     sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{row_number}"
     workbook.save(out)
     return written
+
+
+class _MergedRanges:
+    """The merged ranges of the sheet, in place of openpyxl's ``MultiCellRange``.
+
+    ``MultiCellRange.add`` compares every new range with all the earlier ones (an overlap check): a
+    quadratic cost, 30 s for 5 000 rows and hours for 100 000. The ranges written here never overlap,
+    so they are kept as strings; openpyxl's sheet writer only asks whether there are any and iterates them.
+    """
+
+    def __init__(self) -> None:
+        self.refs: list[str] = []
+
+    def add(self, ref: str) -> None:
+        self.refs.append(ref)
+
+    def __bool__(self) -> bool:
+        return bool(self.refs)
+
+    def __iter__(self):
+        return iter(self.refs)
 
 
 def _set_up(sheet) -> None:
@@ -160,14 +229,21 @@ def _set_up(sheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _cell(sheet, value, *, font: Font | None = None, alignment: Alignment = _WRAP, border: bool = False):
-    cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+def _style(sheet, *, font: Font | None = None, alignment: Alignment = _WRAP, border: bool = False) -> StyleArray:
+    """The style of one kind of cell, registered in the workbook once."""
+    cell = Cell(sheet)
     cell.alignment = alignment
     if font is not None:
         cell.font = font
     if border:
         cell.border = _BORDER
-    return cell
+    return cell._style
+
+
+def _cell(sheet, value, style: StyleArray) -> Cell:
+    # A copy of a ready style array: setting font, alignment and border on each cell would hash the
+    # style objects again for every one of the 15 cells of every row.
+    return Cell(sheet, row=1, column=1, value=value if value != "" else None, style_array=style)
 
 
 def _problem_rows(problem: Problem) -> list[list[str]]:
@@ -179,7 +255,7 @@ def _problem_rows(problem: Problem) -> list[list[str]]:
             names[assignment.role].append(name)
     cells = [""] * len(COLUMNS)
     cells[0] = problem.number_text or (str(problem.number) if problem.number else "")
-    cells[1] = _problem_text(problem)
+    cells[1] = problem_text(problem)
     cells[2] = problem.cause
     cells[3] = "\n".join(f"{i}.{target.text}" for i, target in enumerate(problem.targets.all(), start=1))
     cells[4] = problem.due_raw
@@ -201,8 +277,8 @@ def _problem_rows(problem: Problem) -> list[list[str]]:
     return rows
 
 
-def _problem_text(problem: Problem) -> str:
-    """The 督察反馈问题 cell: the importer takes the title from its first sentence."""
+def problem_text(problem: Problem) -> str:
+    """The 督察反馈问题 cell: the importer takes the title from its first sentence (the re-import compares with it)."""
     description = problem.description.strip()
     if not description:
         return problem.title

@@ -6,7 +6,13 @@ the rows the user sees.  Only an office of the plan (``Plan.objects.editable_by`
 run and the confirmation, with a fingerprint of the changes shown; on confirmation the file is read
 and planned again, and applied only if the plan is still the one the user saw.
 
-Exports too large to build during a request (a background job) are not part of this step.
+Large ledgers: a GET of the download address answers the file itself up to ``EXPORT_SYNC_MAX_ROWS``
+data rows; above, a page offers the background export (a POST to the same address, which
+``request_export`` turns into an ``ExportJob``, or returns the user's job already under way) and
+lists the user's recent exports of the plan.  The job page ``/exports/jobs/<id>/`` polls a small
+fragment every 2 s (htmx) until the file is ready; the job, its page and its file are the requester's
+alone (``ExportJob.objects.visible_to``: anyone else, or the requester once the plan is out of sight,
+gets 404), because the file holds the rows the requester sees.
 """
 
 from __future__ import annotations
@@ -16,25 +22,30 @@ import hashlib
 import io
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from zhenggai.core.downloads import private_download
 from zhenggai.core.errors import ConflictError
+from zhenggai.exports.actions import request_export, selection
+from zhenggai.exports.choices import ExportStatus
 from zhenggai.exports.forms import LedgerUploadForm
 from zhenggai.exports.ledger_import import MEASURE, PROBLEM, ImportPlan, apply_import, plan_import, read_changes
-from zhenggai.exports.ledger_xlsx import write_ledger
-from zhenggai.ledger.models import Plan, Problem
+from zhenggai.exports.ledger_xlsx import count_rows, write_ledger
+from zhenggai.exports.models import ExportJob
+from zhenggai.exports.tasks import ledger_title
+from zhenggai.ledger.models import Plan
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIELD_LABELS = {
@@ -47,17 +58,61 @@ FIELD_LABELS = {
 }
 
 
-@require_safe
+RECENT_JOBS = 5
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def ledger_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The plan's ledger with the rows the user sees, as of today, as an attachment."""
+def ledger_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the plan's ledger with the rows the user sees, as of today, as an attachment — or, above
+    ``EXPORT_SYNC_MAX_ROWS`` rows, the page offering the background export. POST: start that export."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
-    problems = Problem.objects.visible_to(request.user).filter(plan=plan).order_by("position", "pk")
+    if request.method == "POST":
+        job = request_export(plan, acting_user=request.user)
+        return HttpResponseRedirect(reverse("exports:job_detail", args=[job.pk]))
+    problems = selection(plan, request.user)
+    rows = count_rows(problems)
+    if rows > settings.EXPORT_SYNC_MAX_ROWS:
+        jobs = ExportJob.objects.filter(requested_by=request.user, plan=plan).order_by("-created_at", "-pk")
+        context = {"plan": plan, "rows": rows, "limit": settings.EXPORT_SYNC_MAX_ROWS, "jobs": jobs[:RECENT_JOBS]}
+        return render(request, "exports/ledger_export.html", context)
     today = timezone.localdate()
     out = io.BytesIO()
-    write_ledger(problems, out, title=f"{plan.title}整改台账", as_of=today)
+    write_ledger(problems, out, title=ledger_title(plan), as_of=today)
     out.seek(0)
-    return private_download(out, f"{plan.title}整改台账-{today:%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
+    return private_download(out, _filename(plan, today), XLSX_CONTENT_TYPE)
+
+
+def _filename(plan: Plan, as_of) -> str:
+    return f"{ledger_title(plan)}-{as_of:%Y%m%d}.xlsx"
+
+
+def _job(request: HttpRequest, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob.objects.visible_to(request.user).select_related("plan"), pk=pk)
+
+
+@require_safe
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An export job's page: its progress (polled while it runs) and the download link once done."""
+    return render(request, "exports/job_detail.html", {"job": _job(request, pk)})
+
+
+@require_safe
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the job page polls every 2 s (it stops polling once the job has finished)."""
+    return render(request, "exports/_job_progress.html", {"job": _job(request, pk)})
+
+
+@require_safe
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished job's workbook; 404 for a job that is not done (or not the user's)."""
+    job = _job(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404
+    return private_download(job.file, _filename(job.plan, job.as_of), XLSX_CONTENT_TYPE)
 
 
 def _session_key(plan: Plan) -> str:

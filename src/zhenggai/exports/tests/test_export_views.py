@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from zhenggai.exports.forms import MAX_UPLOAD_BYTES
 from zhenggai.exports.ledger_xlsx import SHEET_TITLE
@@ -180,6 +181,33 @@ class ExportViewTests(WorldTestCase):
         page = Page(self.upload(self.download("office_A")).content)
         self.assertEqual(len(page("import-no-changes")), 1)
         self.assertEqual(len(page("confirm-form")), 0)
+
+    def test_malformed_or_foreign_files_change_nothing(self) -> None:
+        data = self.download("office_A")
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("readme.txt", "not a workbook")
+        foreign = Workbook()
+        foreign.active.append(["姓名", "年龄"])
+        foreign_bytes = io.BytesIO()
+        foreign.save(foreign_bytes)
+        versions = dict(Problem.objects.values_list("pk", "version"))
+        for name, bad in (
+            ("zip", archive.getvalue()),
+            ("truncated", data[: len(data) // 2]),
+            ("foreign", foreign_bytes.getvalue()),
+        ):
+            with self.subTest(file=name):
+                response = self.upload(bad)
+                self.assertEqual(response.status_code, 200)
+                page = Page(response.content)
+                self.assertEqual(len(page("upload-error")), 1)
+                self.assertEqual(len(page("import-preview")), 0)
+                self.assertNotIn(f"exports.ledger_import.{self.world.plans['A'].pk}", self.client.session)
+                # confirming now applies nothing
+                response = self.client.post(self.upload_url(), {"confirm": "1", "fingerprint": "x"})
+                self.assertRedirects(response, self.upload_url())
+        self.assertEqual(dict(Problem.objects.values_list("pk", "version")), versions)
 
     def test_bad_and_large_files_are_form_errors(self) -> None:
         self.login("office_A")

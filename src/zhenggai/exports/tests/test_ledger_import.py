@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -270,3 +271,52 @@ class LedgerImportTests(WorldTestCase):
         for data in (b"", b"not a workbook at all", b"PK\x03\x04broken zip", out.getvalue(), out2.getvalue()):
             with self.subTest(data=data[:12]), self.assertRaises(ValidationError):
                 read_changes(data)
+
+
+class MalformedFileTests(WorldTestCase):
+    """A file that is not a ledger export: one clear message (``ValidationError`` with a code), never a crash."""
+
+    def export(self) -> bytes:
+        problems = Problem.objects.filter(plan=self.world.plans["A"]).order_by("position", "pk")
+        out = io.BytesIO()
+        write_ledger(problems, out, title="甲市整改台账", as_of=AS_OF)
+        return out.getvalue()
+
+    def code(self, data: bytes) -> str:
+        with self.assertRaises(ValidationError) as caught:
+            read_changes(data)
+        self.assertEqual(len(caught.exception.messages), 1)
+        self.assertTrue(caught.exception.messages[0].strip())
+        return caught.exception.code
+
+    def test_a_zip_that_is_not_a_workbook(self) -> None:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("readme.txt", "not a workbook")
+            archive.writestr("data/table.csv", "序号,督察反馈问题\n1,问题\n")
+        self.assertEqual(self.code(out.getvalue()), "not_xlsx")
+
+    def test_a_truncated_export(self) -> None:
+        data = self.export()
+        for size in (len(data) // 2, len(data) - 40, 100):
+            with self.subTest(size=size):
+                self.assertEqual(self.code(data[:size]), "not_xlsx")
+
+    def test_a_workbook_of_another_shape(self) -> None:
+        other = Workbook()
+        other.active.title = "汇总"
+        other.active.append(["单位", "问题数", "已完成"])
+        other.active.append(["甲一县", 3, 1])
+        out = io.BytesIO()
+        other.save(out)
+        self.assertEqual(self.code(out.getvalue()), "no_ledger")
+        # the ledger header, but the ID column removed: the message names what is missing
+        sheet_only = load_workbook(io.BytesIO(self.export()))
+        sheet = sheet_only[SHEET_TITLE]
+        sheet.delete_cols(ID_COLUMN)
+        out = io.BytesIO()
+        sheet_only.save(out)
+        with self.assertRaises(ValidationError) as caught:
+            read_changes(out.getvalue())
+        self.assertEqual(caught.exception.code, "columns")
+        self.assertIn("ID", caught.exception.messages[0])

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import date
 
 from openpyxl import load_workbook
 
-from zhenggai.exports.ledger_xlsx import COLUMNS, SHEET_TITLE, write_ledger
+from zhenggai.exports.ledger_xlsx import COLUMNS, SHEET_TITLE, count_rows, write_ledger
 from zhenggai.importer.xlsx_reader import parse_xlsx
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import AssignmentRole
-from zhenggai.ledger.models import Problem
+from zhenggai.ledger.models import Measure, Problem
 from zhenggai.progress.models import ProgressReport
 from zhenggai.testing import WorldTestCase
 
@@ -145,6 +146,7 @@ class LedgerXlsxTests(WorldTestCase):
         # The scope behind visible_to() is read when the selection is built, before the export.
         office, unit, other = self.selection("office_A"), self.selection("unit_A1"), self.selection("unit_B1")
         # problems (+category); measures; latest report per measure; targets; problem-level assignments
+        # (the selection is smaller than one chunk)
         with self.assertNumQueries(5):
             _, many = self.export(problems=office)
         with self.assertNumQueries(5):
@@ -153,6 +155,28 @@ class LedgerXlsxTests(WorldTestCase):
         with self.assertNumQueries(1):  # nothing visible: the prefetches do not run
             _, none = self.export(problems=other)
         self.assertEqual(none, 0)
+
+    def test_chunks_give_the_same_workbook_and_report_progress(self) -> None:
+        problems = self.selection("office_A")
+        ids = list(problems.values_list("pk", flat=True))
+        chunks = [ids[i : i + 2] for i in range(0, len(ids), 2)]
+        with_measures = sum(Measure.objects.filter(problem_id__in=chunk).exists() for chunk in chunks)
+        self.assertEqual((len(chunks), with_measures), (math.ceil(len(ids) / 2), 2))
+        seen: list[int] = []
+        out = io.BytesIO()
+        # the problems once (read chunk by chunk from one statement); per chunk of 2: measures, targets,
+        # assignments, and the latest reports when the chunk has measures
+        with self.assertNumQueries(1 + 3 * len(chunks) + with_measures):
+            rows = write_ledger(problems, out, title="甲市整改台账", as_of=AS_OF, progress=seen.append, chunk_size=2)
+        whole, whole_rows = self.export()
+        self.assertEqual(rows, whole_rows)
+        self.assertEqual(parse_xlsx(out.getvalue()), parse_xlsx(whole))
+        self.assertEqual(len(seen), len(ids))  # once per problem
+        self.assertEqual(seen, sorted(seen))
+        self.assertEqual(seen[-1], rows)
+        with self.assertNumQueries(1):
+            self.assertEqual(count_rows(problems), rows)
+        self.assertEqual(count_rows(self.selection("unit_B1")), 0)
 
     def test_round_trip_through_importer(self) -> None:
         data, _ = self.export()
