@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python bench/ledger_list.py --db sqlite --scale medium && $(BIN)/python bench/ledger_list.py --db postgres --scale medium
 	$(BIN)/python bench/importer_parse.py
 	cd bench && ../$(BIN)/python warnings_job.py --db sqlite && ../$(BIN)/python warnings_job.py --db postgres
+	$(BIN)/python bench/ledger_export.py --db sqlite && $(BIN)/python bench/ledger_export.py --db postgres
 
 messages: install
 	cd src/zhenggai && ../../$(BIN)/zhenggai makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhenggai compilemessages -l zh_Hans
