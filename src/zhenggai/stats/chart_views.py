@@ -112,13 +112,10 @@ class ChartsView(LoginRequiredMixin, TemplateView):
         if form.is_bound and "plan" in form.errors:
             raise Http404("No such plan among those the user sees.")
         as_of = form.as_of_date()
-        plan = form.cleaned_data.get("plan") if form.is_valid() else None
-        problems = Problem.objects.visible_to(user)
-        if plan is not None:
-            problems = problems.filter(plan=plan)
+        problems, plan, _unit = form.select(Problem.objects.visible_to(user))
         stats = statistics(problems, as_of)
         grades = warning_grades(user, problems, as_of, plan, stats.states)
-        base = {**({"plan": plan.pk} if plan else {}), "as_of": as_of.isoformat()}
+        base = {**form.link_params(), "as_of": as_of.isoformat()}
         statistics_url, charts_url = reverse("stats:statistics"), reverse("stats:charts")
 
         def stats_link(key: str) -> str:

@@ -50,12 +50,9 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = StatisticsForm(self.request.GET or None, user=self.request.user)
         as_of = form.as_of_date()
-        problems = Problem.objects.visible_to(self.request.user)
-        plan = form.cleaned_data.get("plan") if form.is_valid() else None
-        if plan is not None:
-            problems = problems.filter(plan=plan)
+        problems, plan, _unit = form.select(Problem.objects.visible_to(self.request.user))
         stats = statistics(problems, as_of)
-        base = {"as_of": as_of.isoformat(), **({"plan": plan.pk} if plan else {})}
+        base = {"as_of": as_of.isoformat(), **form.link_params()}
         show = self.request.GET.get("show", "")
         ids = _rows_for(stats, show)[:SHOW_LIMIT] if show else []
         shown = list(Problem.objects.filter(pk__in=ids).select_related("plan", "category")) if ids else []
@@ -70,6 +67,7 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             stats=stats,
             as_of=as_of,
             plan=plan,
+            selection=urlencode(base),
             tables=_tables(stats, link),
             rates=[
                 (
@@ -85,17 +83,17 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             show=show,
             shown=shown,
             shown_total=len(_rows_for(stats, show)) if show else 0,
-            trends=_trends(compare(problems, as_of, current=stats), plan),
+            trends=_trends(compare(problems, as_of, current=stats), form.link_params()),
         )
         return context
 
 
-def _trends(comparison, plan) -> dict:
+def _trends(comparison, selection: dict) -> dict:
     """The 环比/同比 block: each figure now, a month and a year earlier (each linked to its rows on
     that date, as the page's ``?show=`` does), and the two changes."""
 
     def link(day, key: str) -> str:
-        return "?" + urlencode({"as_of": day.isoformat(), **({"plan": plan.pk} if plan else {}), "show": key}) + "#rows"
+        return "?" + urlencode({"as_of": day.isoformat(), **selection, "show": key}) + "#rows"
 
     rows = []
     for figure in comparison.figures:

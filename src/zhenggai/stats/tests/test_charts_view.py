@@ -212,15 +212,15 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         plan = self.world.plans["A"]
         self.get(plan=plan.pk, as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(21):
+        with self.assertNumQueries(22):
             # session, user, scope unit (3); the chosen plan, validated against the visible plans (1);
             # statistics() (13): ledger_state — problems, measures, schedules, plans, history of the
             # signed-off problem, history of closed problems, extensions, revisions, reports (9) —, problem
             # rows, lead assignments, their regions, first completions; the regions' division codes (1);
             # the current warning run (1) — for a past date the grades come from the engine's own
             # ledger_state (Statistics.states), no second computation; the rows shown with plan and
-            # parent (1); the form's plan choices (1). The count depends on which kinds of rows exist, never
-            # on how many.
+            # parent (1); the form's plan choices (1) and unit choices (1). The count depends on which
+            # kinds of rows exist, never on how many.
             self.get(plan=plan.pk, as_of="2026-03-15", show="grade:red")
 
     def test_the_dashboard_links_to_the_charts_for_its_date(self):
@@ -232,7 +232,24 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         plan = self.world.plans["A"]
         response = self.get(reverse("stats:statistics"), plan=plan.pk, as_of="2026-03-01")
-        self.assertContains(response, f'href="{URL}?plan={plan.pk}&amp;as_of=2026-03-01" data-testid="charts-link"')
+        self.assertContains(response, f'href="{URL}?as_of=2026-03-01&amp;plan={plan.pk}" data-testid="charts-link"')
+
+    def test_a_unit_narrows_both_pages_and_their_links_keep_it(self):
+        self.login("office_A")
+        county = self.world.units["A1"]  # 甲一县: a1, a1dept (its department) and coll (各县区政府)
+        ids = {self.world.problems[key].pk for key in ("a1", "a1dept", "coll")}
+        for url in (URL, reverse("stats:statistics")):
+            with self.subTest(url=url):
+                response = self.get(url, unit=county.pk, as_of="2026-03-15")
+                self.assertEqual(
+                    set(response.context["stats"].tasks.rows.get("deadline:due_later", []))
+                    | set(response.context["stats"].tasks.rows.get("deadline:no_date_immediate_or_long_term", [])),
+                    ids,
+                )
+                self.assertContains(response, f"unit={county.pk}")
+        outsider_unit = self.world.units["B1"]  # not in 甲市's scope: the choice is refused, nothing narrowed
+        response = self.get(reverse("stats:statistics"), unit=outsider_unit.pk, as_of="2026-03-15")
+        self.assertIn("unit", response.context["form"].errors)
 
     # --- the province map ----------------------------------------------------------------------
 
