@@ -55,6 +55,17 @@ class CommandTests(ReportWorldTestCase):
         with self.assertRaisesMessage(CommandError, "no plan"):
             call_command("stats", "--plan", "999999", stdout=io.StringIO())
 
+    def test_stats_for_a_unit_and_the_units_under_it(self):
+        out = io.StringIO()
+        call_command("stats", "--unit", "甲一县", "--as-of", AS_OF.isoformat(), stdout=out)
+        data = json.loads(out.getvalue())
+        county = {self.world.problems[key].pk for key in ("a1", "a1dept", "coll")}  # coll: 各县区政府
+        self.assertEqual(set(data["completion"]["all_tasks"]["denominator_ids"]), county)
+        with self.assertRaisesMessage(CommandError, "--plan ID, --unit UNIT"):
+            call_command("stats", stdout=io.StringIO())
+        with self.assertRaisesMessage(CommandError, "no unit"):
+            call_command("stats", "--unit", "不存在的单位", stdout=io.StringIO())
+
     def test_report_docx_holds_the_computed_summary_and_stores_nothing(self):
         out = self.tmp / "report.docx"
         self.run_command("report", "--as-of", AS_OF.isoformat(), "--format", "docx", "-o", str(out))

@@ -1,8 +1,10 @@
-"""``zhenggai stats --plan ID [--as-of DATE] [--due-by DATE] [--format json|text]``.
+"""``zhenggai stats --plan ID [--unit UNIT] [--as-of DATE] [--due-by DATE] [--format json|text]``.
 
-Prints the statistics of a plan on a date (``stats.engine``): JSON whose ``problems.total``,
-``measures.total`` and every breakdown carry their basis (``stats.export``), or the summary paragraph
-as text. A date before the plan existed, or after today, is refused with a message.
+Prints the statistics of a plan — or, with ``--unit`` alone, of every problem in which that unit, a unit
+under it or a collective it belongs to holds a role (a department, a county, a whole jurisdiction) — on a
+date (``stats.engine``): JSON whose ``problems.total``, ``measures.total`` and every breakdown carry their
+basis (``stats.export``), or the summary paragraph as text. A date before the plan existed, or after
+today, is refused with a message.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhenggai.ledger.models import Plan, Problem
+from zhenggai.ledger.querysets import problems_held_under
+from zhenggai.organizations.models import Unit
 from zhenggai.stats.engine import statistics
 from zhenggai.stats.export import stats_document
 
@@ -46,14 +50,32 @@ class Command(BaseCommand):
     help = "Print the statistics of a plan on a date (JSON with the basis of every number)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--plan", type=int, required=True, help="the plan (id)")
+        parser.add_argument("--plan", type=int, help="the plan (id)")
+        parser.add_argument("--unit", help="a unit (name or id): its problems and those of the units under it")
         parser.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
         parser.add_argument("--due-by", help="cutoff of the deadline groups (default: the as-of date)")
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args, **options) -> None:
-        plan, as_of, due_by = plan_and_dates(options)
-        stats = statistics(Problem.objects.filter(plan=plan), as_of, due_by=due_by)
+        if not options["plan"] and not options["unit"]:
+            raise CommandError("give --plan ID, --unit UNIT or both")
+        problems = Problem.objects.all()
+        plan = None
+        if options["plan"]:
+            plan, as_of, due_by = plan_and_dates(options)
+            problems = problems.filter(plan=plan)
+        else:
+            as_of = parse_day(options["as_of"], "--as-of") or timezone.localdate()
+            due_by = parse_day(options["due_by"], "--due-by")
+            if as_of > timezone.localdate():
+                raise CommandError(f"--as-of {as_of} is in the future; nothing was written")
+        if options["unit"]:
+            name = options["unit"]
+            unit = Unit.objects.filter(pk=int(name)).first() if name.isdigit() else Unit.objects.resolve(name)
+            if unit is None:
+                raise CommandError(f"no unit named {name!r}")
+            problems = problems.filter(pk__in=problems_held_under(unit.path))
+        stats = statistics(problems, as_of, due_by=due_by)
         document = stats_document(stats, plan=plan)
         if options["format"] == "json":
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
