@@ -1,8 +1,8 @@
 """State changes of the statistics app: taking the daily snapshots (``take_snapshots``).
 
 A snapshot is what ``zhenggai.stats.engine.statistics(problems of the plan, day)`` says about that
-day — the plan total and each lead unit's share (``Statistics.units`` and the task ids the engine
-lists under ``Counts.rows["unit:<name>"]``, never a second evaluation of paces). The engine reads the
+day — the plan total and each lead unit's share (``Statistics.units``: its task ids and measure counts,
+never a second evaluation of paces). The engine reads the
 ledger as it stood at the end of ``day``, so the same call backfills past days.
 """
 
@@ -58,7 +58,7 @@ def snapshot_rows(plan_id: int, day: date, stats: Statistics) -> list[DailySnaps
         )
     ]
     for unit in stats.units:
-        ids = set(stats.tasks.rows.get(f"unit:{unit.unit_name}", ()))
+        ids = set(unit.task_ids)  # by unit id: two units of the same name stay apart
         rows.append(
             DailySnapshot(
                 day=day,
@@ -72,37 +72,41 @@ def snapshot_rows(plan_id: int, day: date, stats: Statistics) -> list[DailySnaps
                 by_pace=by_pace(ids),
                 overdue=len(ids & overdue),
                 behind=len(ids & behind),
-                measures_total=stats.measures.by_lead_unit.get(unit.unit_name, 0),
-                measures_closed=None,  # not given per unit by the engine (see the model)
+                measures_total=unit.measures,
+                measures_closed=unit.measures_closed,
             )
         )
     return rows
 
 
 def take_snapshots(day: date, *, plans: Iterable[Plan | int] | None = None, acting_user=None) -> int:
-    """Write ``day``'s snapshots of ``plans`` (default: every plan) in one transaction, replacing the
-    rows that day already had for them; returns how many rows were written.
+    """Write ``day``'s snapshots of ``plans`` (default: every plan), replacing the rows that day already
+    had for them; returns how many rows were written.
 
-    Cost: one query locking the plans, the engine per plan (10–13 queries), one delete, one insert.
-    ``acting_user`` is recorded on every row (None: the daily job).
+    Each plan's numbers are computed outside any lock (the engine only reads), then written in a short
+    transaction of their own that locks that plan's row: a long run never holds every plan (report
+    generation locks the plan row too), and two runs for the same plan serialise on the lock, so the
+    delete-then-insert never meets a twin insert. Cost per plan: the engine (12–15 queries), then the
+    lock, one delete, one insert. ``acting_user`` is recorded on every row (None: the daily job).
     """
-    plan_ids = None if plans is None else sorted({getattr(plan, "pk", plan) for plan in plans})
-    with transaction.atomic():
-        chosen = Plan.objects.order_by("pk")
-        if plan_ids is not None:
-            chosen = chosen.filter(pk__in=plan_ids)
-        # Row locks serialise two runs for the same plans on PostgreSQL (SQLite's IMMEDIATE
-        # transactions already do), so the delete-then-insert below never meets a twin insert.
-        plan_ids = list(chosen.select_for_update().values_list("pk", flat=True))
-        rows: list[DailySnapshot] = []
-        for plan_id in plan_ids:
-            rows += snapshot_rows(plan_id, day, statistics(Problem.objects.filter(plan_id=plan_id), day))
+    chosen = Plan.objects.order_by("pk")
+    if plans is not None:
+        chosen = chosen.filter(pk__in={getattr(plan, "pk", plan) for plan in plans})
+    plan_ids = list(chosen.values_list("pk", flat=True))
+    written = 0
+    for plan_id in plan_ids:
+        rows = snapshot_rows(plan_id, day, statistics(Problem.objects.filter(plan_id=plan_id), day))
         taken_at = timezone.now()
         for row in rows:
             row.taken_at, row.taken_by = taken_at, acting_user
-        DailySnapshot.objects.filter(day=day, plan_id__in=plan_ids).delete()
-        DailySnapshot.objects.bulk_create(rows, batch_size=1000)
+        with transaction.atomic():
+            if not Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True):
+                continue  # deleted meanwhile
+            DailySnapshot.objects.filter(day=day, plan_id=plan_id).delete()
+            DailySnapshot.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    rows = written
     logger.debug(
-        "statistics snapshots of %s: %d plans, %d rows, by %s", day, len(plan_ids), len(rows), acting_user or "the job"
+        "statistics snapshots of %s: %d plans, %d rows, by %s", day, len(plan_ids), rows, acting_user or "the job"
     )
-    return len(rows)
+    return rows

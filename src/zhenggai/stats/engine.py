@@ -244,6 +244,9 @@ class UnitStats:
     closed: int
     on_time: Rate
     mean_days_to_close: float | None
+    task_ids: list[int] = field(default_factory=list)  # the unit's tasks, in ledger order (by id, not name)
+    measures: int = 0  # measures of those tasks (aspects' included)
+    measures_closed: int = 0  # of which completed or signed off on as_of
 
     def to_dict(self) -> dict:
         return {**asdict(self), "on_time": self.on_time.to_dict()}
@@ -290,16 +293,17 @@ def _first_completion(problems: QuerySet[Problem], as_of: date) -> dict[int, dat
     return {row["id"]: timezone.localdate(row["first"]) for row in rows}
 
 
-def task_claim(state: ProblemState | None) -> str | None:
+def task_claim(state: ProblemState | None, aspects: list[ProblemState] = ()) -> str | None:
     """What the unit last said of a whole task (its 整改进度): the latest report on the problem as a whole,
-    else the rollup of its items' reports — all completed → completed; all completed or basically
-    completed → basically_completed; any report → in_progress (not_started when every report says so);
-    no report → None."""
+    else the rollup of its items' reports and of its aspects' claims (a task split into aspects has no
+    items of its own) — all completed → completed; all completed or basically completed →
+    basically_completed; any report → in_progress (not_started when every report says so); no report →
+    None."""
     if state is None:
         return None
     if state.claimed:
         return state.claimed
-    claims = [item.claimed for item in state.items]
+    claims = [item.claimed for item in state.items] + [task_claim(aspect) for aspect in aspects]
     if not claims or not any(claims):
         return None
     done = (ClaimedStatus.COMPLETED, ClaimedStatus.BASICALLY_COMPLETED)
@@ -395,6 +399,11 @@ def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None 
     first_done = _first_completion(live, as_of)
     starts = {state.plan_id: item.facts.start for state in states.values() for item in state.items}
 
+    aspects_of: dict[int, list[ProblemState]] = defaultdict(list)
+    for row in rows:
+        if row["parent_id"] is not None and row["pk"] in states:
+            aspects_of[row["parent_id"]].append(states[row["pk"]])
+    measures_of_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # unit id → [measures, closed]
     tasks, measures = Counts(), Counts()
     task_ids: list[int] = []
     closed: set[int] = set()
@@ -415,6 +424,10 @@ def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None 
                 facts = item.facts
                 group = deadline_group(facts.due, facts.immediate, facts.long_term, cutoff)
                 measures.add(item.pace, group, category, names, pk, claimed=item.claimed, **where)
+                # An aspect's measures count for the leads of the task (its parent) as well as its own.
+                for unit_id in {uid for uid, _n in leads[pk]} | {uid for uid, _n in leads.get(row["parent_id"], [])}:
+                    measures_of_unit[unit_id][0] += 1
+                    measures_of_unit[unit_id][1] += item.pace in _CLOSED_PACES
         if row["parent_id"] is not None:
             continue
         pace = state.pace if state else None
@@ -424,11 +437,12 @@ def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None 
             pace = Pace.COMPLETED
         due = row["due_date"]
         group = deadline_group(due, row["due_immediate"], row["due_long_term"], cutoff)
-        tasks.add(pace, group, category, names, pk, claimed=task_claim(state), **where)
+        tasks.add(pace, group, category, names, pk, claimed=task_claim(state, aspects_of[pk]), **where)
         task_ids.append(pk)
         if pace in _CLOSED_PACES:
             closed.add(pk)
-            reported = [item.reported_on for item in state.items if item.reported_on] if state else []
+            items = [item for holder in [state, *aspects_of[pk]] if holder for item in holder.items]
+            reported = [item.reported_on for item in items if item.reported_on]
             closed_on[pk] = first_done.get(pk) or (max(reported) if reported else None)
         if due is not None and due <= cutoff:
             due_by_ids.append(pk)
@@ -450,14 +464,14 @@ def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None 
         completion,
         overdue,
         behind,
-        _units(rows, leads, closed, first_done, starts, as_of),
+        _units(rows, leads, closed, first_done, starts, as_of, measures_of_unit),
         due_by=cutoff,
         completions_by_month=_completions_by_month(closed_on, task_ids, start, as_of),
         states=states,
     )
 
 
-def _units(rows, leads, closed, first_done, starts, as_of) -> list[UnitStats]:
+def _units(rows, leads, closed, first_done, starts, as_of, measures_of_unit) -> list[UnitStats]:
     by_unit: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for row in rows:
         if row["parent_id"] is None:
@@ -482,6 +496,9 @@ def _units(rows, leads, closed, first_done, starts, as_of) -> list[UnitStats]:
                 closed=sum(1 for row in unit_rows if row["pk"] in closed),
                 on_time=Rate.of("completed tasks with a due date", as_of, dated_done, in_time),
                 mean_days_to_close=round(sum(spans) / len(spans), 1) if spans else None,
+                task_ids=[row["pk"] for row in unit_rows],
+                measures=measures_of_unit[unit_id][0],
+                measures_closed=measures_of_unit[unit_id][1],
             )
         )
     return units

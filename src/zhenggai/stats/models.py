@@ -23,8 +23,9 @@ class DailySnapshot(models.Model):
     ``by_pace`` is JSON (pace value → count, the engine's ``Counts.by_pace`` as it stood): its keys
     are the engine's pace enumeration plus ``"none"``, which may grow, and a chart reads the breakdown
     whole; the figures charts and sums select on (totals, closed, overdue, behind) are columns.
-    ``measures_closed`` is empty on unit rows: the engine gives measures per lead unit only as a
-    total, and a snapshot never re-derives a pace the engine did not report.
+    A unit row's tasks are ``UnitStats.task_ids`` (by unit id, so two units of one name stay apart) and
+    its measures ``UnitStats.measures`` / ``measures_closed``; ``measures_closed`` is nullable for rows
+    written before the engine gave it.
     """
 
     day = models.DateField(_("day"))

@@ -229,6 +229,25 @@ class DimensionsTestCase(StatisticsTestCase):
         # The claim is dated: the day before it was made, nobody had said anything.
         self.assertEqual(self.stats(date(2026, 3, 9)).tasks.by_claimed["none"], 7)
 
+    def test_a_task_split_into_aspects_takes_its_aspects_claims(self):
+        from zhenggai.progress.actions import ReportInput, submit_report
+
+        system, plan = self.world.users["system"], self.world.plans["A"]
+        parent = ledger.create_problem(plan, acting_user=system, title="分两个方面", deadline="2026年12月31日前")
+        for n, claim in ((1, "completed"), (2, "basically_completed")):
+            aspect = ledger.create_problem(plan, acting_user=system, title=f"方面{n}", parent=parent, deadline="")
+            measure = ledger.add_measure(aspect, acting_user=system, text=f"措施{n}", deadline="2026年2月28日前")
+            with at(date(2026, 3, 10)):
+                submit_report(
+                    aspect,
+                    ReportInput(date(2026, 2, 1), date(2026, 2, 28), "已完成", claimed_status=claim),
+                    acting_user=system,
+                    measure=measure,
+                )
+        tasks = self.stats().tasks
+        self.assertIn(parent.pk, tasks.rows["claimed:basically_completed"])  # one completed, one finishing
+        self.assertEqual(tasks.total, 8)  # the aspects are not tasks
+
     def test_completions_by_month_from_the_plan_start_to_the_as_of_date(self):
         series = self.stats().completions_by_month
         self.assertEqual(
