@@ -64,8 +64,9 @@ def _may_manage(user, plan: Plan | None, jurisdiction: Unit | None) -> bool:
 
 
 def plan_start(plan: Plan) -> date:
-    """The first day a report can speak of: the plan's issue date, else the day it was recorded."""
-    return plan.issue_date or timezone.localdate(plan.created_at)
+    """The first day a report can speak of: ``Plan.known_since`` — the issue date, else the feedback of
+    the plan's inspection (a plan known only from a progress report), else the day it was recorded."""
+    return plan.known_since()
 
 
 def _validate(plan: Plan, as_of: date, title: str) -> None:

@@ -87,6 +87,13 @@ class Seed003TestCase(WorldTestCase):
         self.assertEqual(before.tasks.by_claimed["none"], 45)
         self.assertEqual(before.completion["all_tasks"].numerator, 0)
 
+    def test_the_office_generates_the_report_as_of_the_documents_date(self):
+        from zhenggai.reports.actions import generate_report
+
+        report = generate_report(self.plan, acting_user=self.world.users["office_P"], as_of=AS_OF, title="整改情况")
+        self.assertIn("28项整改任务基本完成（25项全面完成、3项正在收尾）", report.summary)
+        self.assertEqual(report.version, 1)
+
     def test_the_generated_report_says_so_and_libreoffice_reads_it(self):
         """Done-when of issue 6: the .docx of 003 as of its date carries the stated counts, and opens."""
         with tempfile.TemporaryDirectory() as tmp:
