@@ -12,7 +12,8 @@ last March's picture:
 * **sign-off / completion recorded in the ledger** — from the history rows: the first time the
   problem (or measure) reached 完成交账销号 / 完成整改, if that was by then;
 * **start** — the plan schedule's start (``PlanSchedule.start_date``: its own, else the plan's
-  issue date).
+  issue date, else — a plan known only from a progress report — the day its inspection fed back, else
+  the day the plan was recorded).
 
 The rules themselves (pace, rollup, warning grades) are in ``zhenggai.core.schedule``. How items
 roll up: a problem's status is the rollup of its measures' paces; a problem without measures is an

@@ -76,8 +76,8 @@ completion is on or before their ledger ``due_date`` / the tasks with a first co
 ``as_of`` and a due date (an undated 立行立改 / 长期坚持 task cannot be late and is left out);
 ``mean_days_to_close`` — the mean of (first completion − the plan's start) in days, over the tasks
 with a first completion by ``as_of``, rounded to one decimal (``None`` without any). The plan's start
-is ``PlanSchedule.for_plan(plan).start_date()`` (its own start, else the plan's issue date, else the
-day it was created), as ``ledger_state`` read it.
+is ``PlanSchedule.for_plan(plan).start_date()`` (its own start, else ``Plan.known_since``: the issue
+date, else the day its inspection fed back, else the day it was recorded), as ``ledger_state`` read it.
 
 **Cost**: ``ledger_state`` (8 queries, plus one for evidence when there are reports, one history
 query when some problem is signed off, one when some measure is closed) + the problem rows with
