@@ -15,13 +15,15 @@ periodic report read them like any report a unit files:
 * period: the month of the report's as-of date (``截至2019年3月`` → 2019-03-01 … 2019-03-31), submitted at
   noon of that day, so ``ledger_state`` on that date sees it and a day before does not.
 
-Into an existing plan, problems are matched by number (一、… → 1) and measures by their order within
-the problem; a report naming a problem the plan lacks, or with more measures than the plan has for a
-problem, is refused as a whole (nothing is recorded).
+Into an existing plan, problems are matched by number (一、… → 1; merged problems left out) and measures
+by their order within the problem; a report naming a problem the plan lacks or naming one twice, a plan
+with two problems of one number, or more measures than the plan has for a problem: refused as a whole,
+every mismatch named (nothing is recorded).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -57,11 +59,20 @@ def match_report(plan: Plan, parsed: ParsedDocument) -> dict[int, tuple[Problem,
     """The plan's problems (with their measures in order) for the report's problem numbers; refused with
     every mismatch named when the report does not fit the plan."""
     numbers = [item.number for item in parsed.problems]
-    problems = {p.number: p for p in plan.problems.filter(parent=None, number__in=[n for n in numbers if n])}
+    errors = [
+        _("the report names problem %(number)s twice") % {"number": number}
+        for number, times in Counter(n for n in numbers if n).items()
+        if times > 1
+    ]
+    candidates = plan.problems.filter(parent=None, merged_into__isnull=True, number__in=[n for n in numbers if n])
+    problems: dict[int, Problem] = {}
+    for problem in candidates.order_by("position", "pk"):
+        if problem.number in problems:
+            errors.append(_("the plan has two problems numbered %(number)s") % {"number": problem.number})
+        problems[problem.number] = problem
     measures: dict[int, list[Measure]] = {}
     for measure in Measure.objects.filter(problem__in=problems.values()).order_by("problem_id", "position", "pk"):
         measures.setdefault(measure.problem_id, []).append(measure)
-    errors = []
     matched = {}
     for item in parsed.problems:
         problem = problems.get(item.number)

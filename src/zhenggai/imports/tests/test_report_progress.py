@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from datetime import date
 from pathlib import Path
@@ -117,6 +118,18 @@ class ReportProgressTestCase(WorldTestCase):
         self.assertIn("三、", " ".join(caught.exception.messages))
         self.assertFalse(ProgressReport.objects.filter(problem__plan=plan).exists())
         self.assertFalse(ImportRecord.objects.filter(plan=plan).exists())
+
+    def test_a_number_named_twice_or_held_twice_is_refused(self):
+        plan = self.small_plan()
+        # The parser never repeats a number; a parse corrected by hand on the review page can.
+        parsed = parse_bytes(SMALL_REPORT.encode())
+        parsed.problems.append(copy.deepcopy(parsed.problems[0]))
+        with self.assertRaisesMessage(ValidationError, "the report names problem 1 twice"):
+            import_document(parsed, acting_user=self.world.users["office_A"], source=b"edited", plan=plan)
+        ledger.create_problem(plan, acting_user=self.world.users["system"], title="重号", number=2, deadline="")
+        with self.assertRaisesMessage(ValidationError, "the plan has two problems numbered 2"):
+            self.run_import(SMALL_REPORT, plan=plan)
+        self.assertFalse(ProgressReport.objects.filter(problem__plan=plan).exists())
 
     def test_an_as_of_given_by_the_importer_wins(self):
         plan = self.small_plan()

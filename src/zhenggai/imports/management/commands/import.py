@@ -58,8 +58,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot import: the database is not usable ({exc.__class__.__name__}: {exc})") from exc
 
     def _import(self, parsed, data: bytes, filename: str, options: dict) -> None:
-        from django.core.exceptions import ValidationError
+        from django.core.exceptions import PermissionDenied, ValidationError
 
+        from zhenggai.core.errors import ConflictError
         from zhenggai.imports.actions import import_document
 
         plan, jurisdiction, user = self._targets(options)
@@ -74,8 +75,10 @@ class Command(BaseCommand):
                 title=options["title"] or parsed.document.doc_number or filename,
                 as_of=options["as_of"],
             )
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        except (ValidationError, ConflictError) as exc:
+            raise CommandError("; ".join(getattr(exc, "messages", None) or [str(exc)])) from exc
+        except PermissionDenied as exc:
+            raise CommandError(f"{user.get_username()} may not do this: {exc}") from exc
         self.stdout.write(f"problems={result.problems} measures={result.measures} reports={result.reports}")
         for name in result.unmatched_names:
             self.stdout.write(f"unmatched unit: {name}")
