@@ -96,10 +96,10 @@ def _enqueue(job_id: int) -> None:
 
     try:
         export_ledger.enqueue(job_id)
-    except Exception as exc:  # noqa: BLE001 - a queue that refuses the task must not leave a job waiting forever
+    except Exception:  # noqa: BLE001 - a queue that refuses the task must not leave a job waiting forever
         logger.exception("Export job %s could not be queued", job_id)
         ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
             status=ExportStatus.FAILED,
-            error=_("The export could not be queued: %(error)s") % {"error": exc},
+            error=_("The export could not be queued; the administrator can find the cause in the log."),
             finished_at=timezone.now(),
         )

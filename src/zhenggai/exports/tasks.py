@@ -117,8 +117,9 @@ def _fail(job: ExportJob, exc: BaseException) -> None:
     if isinstance(exc, ExportStopped):
         message = str(exc)
     else:
+        # The detail (which may name paths or SQL) goes to the log; the requester sees a plain message.
         logger.exception("Export job %s failed", job.pk)
-        message = f"{type(exc).__name__}: {exc}"[:2000]
+        message = _("The export failed (job %(id)s); the administrator can find the cause in the log.") % {"id": job.pk}
     now = timezone.now()
     ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
         status=ExportStatus.FAILED, error=message, file="", size=None, sha256="", finished_at=now, updated_at=now

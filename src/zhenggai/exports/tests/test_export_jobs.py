@@ -119,7 +119,8 @@ class ExportJobTests(WorldTestCase):
         with mock.patch.object(tasks, "write_ledger", side_effect=RuntimeError("disk full")):
             job = self.request()
         self.assertEqual(job.status, ExportStatus.FAILED)
-        self.assertIn("disk full", job.error)
+        self.assertNotIn("disk full", job.error)  # the cause is logged, not shown
+        self.assertIn(f"job {job.pk}", job.error)
         self.assertEqual(job.file.name, "")
         self.assertIsNone(job.size)
         self.assertEqual(job.sha256, "")
@@ -198,4 +199,5 @@ class ExportJobTests(WorldTestCase):
         with mock.patch.object(tasks, "export_ledger", refusing):
             job = self.request()
         self.assertEqual(job.status, ExportStatus.FAILED)
-        self.assertIn("queue down", job.error)
+        self.assertNotIn("queue down", job.error)
+        self.assertIn("could not be queued", job.error)
