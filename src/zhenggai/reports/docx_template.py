@@ -7,65 +7,29 @@ docxtpl rejoins the runs of every tag, knows paragraph/row/cell loops (``{%p``, 
 ``{%tc``), headers, footers and core properties, and hands the result to Jinja2 — a well-kept
 library with a sandbox, instead of a fragile regex over XML of our own.
 
-Every template runs in ``SANDBOX``: Jinja2's ``SandboxedEnvironment`` (no attribute starting with
-``_``, no Python internals: the template is code from a user, run on the server), with
-``StrictUndefined`` (a misspelt name is an error, not a blank) and a cap on ``*`` / ``**`` and
-``range`` so a template cannot ask for gigabytes. Names are listed in
-``zhenggai.reports.template_context``.
+Every template is filled in ``zhenggai.reports.sandbox``: Jinja2's ``SandboxedEnvironment`` with
+caps on what builds big values, in a child process with memory, CPU and wall-time limits (the template
+is code from a user, run on the server). Names are listed in ``zhenggai.reports.template_context``.
 """
 
 from __future__ import annotations
 
 import io
-import operator
 import zipfile
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateSyntaxError
 
+from zhenggai.reports.sandbox import TemplateFailed, render_isolated, sandbox
 from zhenggai.reports.template_context import REFERENCE, sample_context
 
 __all__ = ["KNOWN_NAMES", "MAX_BYTES", "check_template", "render_template"]
 
 MAX_BYTES = 10 * 1024 * 1024  # a template is text and a few pictures; evidence files have their own limit
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a "zip bomb" is refused before any part is read
-MAX_SEQUENCE = 100_000  # the longest string, list or range a template may build
 KNOWN_NAMES = frozenset(entry.name for entry in REFERENCE)
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, also refusing ``"x" * 10**9``, ``10 ** 10**9`` and huge ranges."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator_name, left, right):
-        if operator_name == "**":
-            if isinstance(right, int) and abs(right) > 100:
-                raise SecurityError("exponent too large")
-            return operator.pow(left, right)
-        for sequence, count in ((left, right), (right, left)):
-            if isinstance(sequence, str | list | tuple) and isinstance(count, int):
-                if len(sequence) * count > MAX_SEQUENCE:
-                    raise SecurityError("result too long")
-        return operator.mul(left, right)
-
-
-def _range(*args: int) -> range:
-    result = range(*args)
-    if len(result) > MAX_SEQUENCE:
-        raise SecurityError("range too long")
-    return result
-
-
-def sandbox() -> SandboxedEnvironment:
-    """A fresh environment per use: docxtpl sets ``autoescape`` on the one it is given."""
-    env = _Sandbox(undefined=StrictUndefined, autoescape=True)
-    env.globals["range"] = _range
-    return env
 
 
 def _open(data: bytes) -> DocxTemplate:
@@ -112,26 +76,25 @@ def check_template(data: bytes) -> None:
             code="unknown_names",
         )
     # A wrong attribute (``{{ c.titel }}``) or a loop over a number only shows when rendering.
-    _render(_open(data), sample_context())
+    _render(data, sample_context())
 
 
-def _render(template: DocxTemplate, context: dict) -> bytes:
+def _render(data: bytes, context: dict) -> bytes:
     try:
-        template.render(context, jinja_env=sandbox(), autoescape=True)
-        buffer = io.BytesIO()
-        template.save(buffer)
-    except TemplateSyntaxError as exc:
-        raise _syntax_error(exc) from exc
-    except Exception as exc:  # what fails here is the office's template, not our code:
+        return render_isolated(data, context)
+    except TemplateFailed as exc:  # what fails here is the office's template, not our code:
         # Jinja2 lets the template's Python errors through ('int' object is not iterable, division by
-        # zero …) and docxtpl's own on odd markup; each is a message to the office, never a server error.
+        # zero …), docxtpl its own on odd markup, the child its limits; each is a message to the office.
+        if exc.syntax:
+            raise ValidationError(
+                _("The template has a placeholder syntax error: %(error)s") % {"error": exc}, code="syntax"
+            ) from exc
         raise ValidationError(
-            _("The template could not be filled in: %(error)s") % {"error": str(exc) or type(exc).__name__},
-            code="render",
+            _("The template could not be filled in: %(error)s") % {"error": exc}, code="render"
         ) from exc
-    return buffer.getvalue()
 
 
 def render_template(data: bytes, context: dict) -> bytes:
     """The .docx ``data`` with its placeholders filled from ``context`` (``ValidationError`` on failure)."""
-    return _render(_open(data), context)
+    _open(data)  # a stored file that is no longer a .docx is refused before a child is started
+    return _render(data, context)

@@ -104,10 +104,32 @@ class UploadTemplateTests(ReportWorldTestCase):
                 self.assertIn(expected, message)
 
     def test_the_sandbox_keeps_python_internals_and_huge_values_out(self):
-        for text in ("{{ summary.__class__.__mro__ }}", "{{ summary * 100000 }}", "{{ 10 ** 100000 }}"):
+        for text in (
+            "{{ summary.__class__.__mro__ }}",
+            "{{ summary * 100000 }}",
+            "{{ 10 ** 100000 }}",
+            '{{ "%9999999d" % 1 }}',  # a format width builds a 10 MB string
+            '{{ "%*d" % (9999999, 1) }}',
+            '{{ "%9999999d"|format(1) }}',
+            '{{ "x"|center(9999999) }}',
+            "{{ summary|indent(9999999) }}",
+            '{{ ("ab" * 1000)|replace("a", "x" * 1000) }}',
+        ):
             with self.subTest(text=text):
                 (message,) = self.refused(make_template(text), "render")
                 self.assertIn("could not be filled in", message)
+
+    def test_lipsum_is_not_offered(self):
+        (message,) = self.refused(make_template("{{ lipsum(n=2000) }}"), "unknown_names")
+        self.assertIn("lipsum", message)
+
+    def test_what_the_caps_cannot_see_ends_at_the_childs_time_limit(self):
+        from zhenggai.reports.sandbox import TemplateFailed, render_isolated
+
+        loops = make_template("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")
+        with self.assertRaisesMessage(TemplateFailed, "longer than 2 seconds"):
+            render_isolated(loops, {}, timeout=2)
+        self.assertIn(b"word/document.xml", render_isolated(make_template("{{ 1 + 1 }}"), {}, timeout=30))
 
     def test_a_placeholder_in_the_document_properties_is_checked_too(self):
         (message,) = self.refused(make_template("{{ summary }}", title="{{ nonsense }}"), "render")
