@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from unittest import mock
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from zhenggai.accounts.models import User
@@ -116,7 +116,10 @@ class ExportJobTests(WorldTestCase):
         self.assertEqual((job.rows_done, job.rows_total), (total, total))
 
     def test_failure_marks_failed_and_keeps_no_file(self) -> None:
-        with mock.patch.object(tasks, "write_ledger", side_effect=RuntimeError("disk full")):
+        with (
+            mock.patch.object(tasks, "write_ledger", side_effect=RuntimeError("disk full")),
+            translation.override("en"),
+        ):
             job = self.request()
         self.assertEqual(job.status, ExportStatus.FAILED)
         self.assertNotIn("disk full", job.error)  # the cause is logged, not shown
@@ -196,7 +199,7 @@ class ExportJobTests(WorldTestCase):
 
     def test_a_queue_that_refuses_the_task_fails_the_job(self) -> None:
         refusing = mock.Mock(**{"enqueue.side_effect": RuntimeError("queue down")})
-        with mock.patch.object(tasks, "export_ledger", refusing):
+        with mock.patch.object(tasks, "export_ledger", refusing), translation.override("en"):
             job = self.request()
         self.assertEqual(job.status, ExportStatus.FAILED)
         self.assertNotIn("queue down", job.error)
