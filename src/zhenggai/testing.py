@@ -9,8 +9,12 @@ the action layer, as production code would.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.test import TestCase
 
@@ -176,3 +180,25 @@ def frozen_at(day, hour: int = 10):
 
     moment = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Asia/Shanghai"))
     return time_machine.travel(moment, tick=False)
+
+
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+def pdf_text(docx: bytes) -> str | None:
+    """Convert a .docx to PDF with LibreOffice (headless, a throw-away profile) and return the PDF's text
+    with all white space removed, or None when pdftotext is missing. Fails (``CalledProcessError``,
+    ``AssertionError``) when LibreOffice cannot convert it; callers skip when ``LIBREOFFICE`` is None."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "report.docx"
+        source.write_bytes(docx)
+        profile = (Path(tmp) / "profile").as_uri()
+        command = [LIBREOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        subprocess.run([*command, "--outdir", tmp, str(source)], check=True, capture_output=True, timeout=180)
+        pdf = source.with_suffix(".pdf")
+        assert pdf.exists() and pdf.stat().st_size > 0, "LibreOffice wrote no PDF"
+        pdftotext = shutil.which("pdftotext")
+        if not pdftotext:
+            return None
+        out = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, timeout=60)
+        return "".join(out.stdout.decode().split())
