@@ -45,7 +45,7 @@ from zhenggai.ledger.models import Category, Measure, Plan, Problem
 from zhenggai.progress.models import ProgressReport
 from zhenggai.progress.status import ledger_state
 from zhenggai.stats.engine import NO_CATEGORY, Statistics, statistics
-from zhenggai.stats.phrasing import summary_paragraph
+from zhenggai.stats.phrasing import chinese_date, summary_paragraph
 
 __all__ = [
     "BODY_FONT",
@@ -91,14 +91,6 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
     return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _percent(numerator: int, denominator: int) -> str:
-    return f"{numerator * 100 / denominator:.1f}%" if denominator else "—"
 
 
 # --- content ---------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from django.utils.translation import gettext_lazy as _
 from zhenggai.core.schedule import PACE_LABELS, Pace
 from zhenggai.reports.docx_report import ProblemEntry, ReportContent, chinese_date
 from zhenggai.stats.engine import DUE_BY, Counts, Rate, Statistics, UnitStats
+from zhenggai.stats.phrasing import percent_text
 
 __all__ = ["REFERENCE", "ContextName", "build_context", "sample_context"]
 
@@ -103,10 +104,6 @@ REFERENCE: list[ContextName] = [
 ]
 
 
-def _percent(numerator: int, denominator: int) -> str:
-    return f"{numerator * 100 / denominator:.1f}%" if denominator else "—"
-
-
 def _problem(entry: ProblemEntry) -> dict:
     return {
         "number": entry.number,
@@ -142,7 +139,7 @@ def build_context(content: ReportContent, *, title: str, issuer: str) -> dict:
         "tasks_total": stats.tasks.total,
         "measures_total": stats.measures.total,
         "completed": everything.numerator,
-        "completion_rate": _percent(everything.numerator, everything.denominator),
+        "completion_rate": percent_text(everything.numerator, everything.denominator),
         "overdue_count": len(stats.overdue),
         "behind_count": len(stats.behind),
         "categories": [
@@ -193,7 +190,7 @@ def sample_context() -> dict:
         "tasks_total": 1,
         "measures_total": 1,
         "completed": 0,
-        "completion_rate": _percent(0, 1),
+        "completion_rate": percent_text(0, 1),
         "overdue_count": 1,
         "behind_count": 1,
         "categories": [{"title": category, "name": "示例类别", "tasks": 1, "measures": 1, "problems": [problem]}],

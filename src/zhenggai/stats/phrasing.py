@@ -23,7 +23,7 @@ from datetime import date
 
 from zhenggai.stats.engine import NO_CLAIM, Rate, Statistics
 
-__all__ = ["CLAIM_PHRASES", "chinese_date", "summary_paragraph"]
+__all__ = ["CLAIM_PHRASES", "chinese_date", "percent_text", "summary_paragraph"]
 
 CLAIM_PHRASES: dict[str, str] = {
     "completed": "全面完成",
@@ -40,8 +40,13 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def percent_text(numerator: int, denominator: int) -> str:
+    """ "55.6%", or "—" for an empty denominator (a rate of nothing is not 0 %)."""
+    return f"{numerator * 100 / denominator:.1f}%" if denominator else "—"
+
+
 def _percent(rate: Rate) -> str:
-    return f"{rate.numerator * 100 / rate.denominator:.1f}%" if rate.denominator else "—"
+    return percent_text(rate.numerator, rate.denominator)
 
 
 def _claims(counts: dict[str, int]) -> str:
