@@ -20,6 +20,7 @@ import io
 import multiprocessing
 import operator
 import re
+import zipfile
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError
@@ -122,7 +123,20 @@ def render_bytes(data: bytes, context: dict) -> bytes:
     template.render(context, jinja_env=sandbox(), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
-    return buffer.getvalue()
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same package with every entry dated 1980-01-01: the zip format stamps each entry with the
+    time it was written, so the same template and data would otherwise give different bytes (and a
+    different SHA-256) from one second to the next."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            stable = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            stable.compress_type, stable.external_attr = zipfile.ZIP_DEFLATED, entry.external_attr
+            target.writestr(stable, source.read(entry.filename))
+    return out.getvalue()
 
 
 def _child(connection, data: bytes, context: dict) -> None:
