@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "zhenggai.exports",
     "zhenggai.stats",
     "zhenggai.reports",
+    "zhenggai.cases",
+    "zhenggai.accountability",
+    "zhenggai.portal",
     "zhenggai.demo",
 ]
 
