@@ -1,0 +1,337 @@
+"""State changes of complaint cases. Views, the import and commands validate input and call these.
+
+Each action is one transaction, takes a keyword ``acting_user``, and leaves a history row (simple-
+history, stamped with who and why) or an append-only ``CaseDecision``. Case edits take the
+``expected_version`` the form was loaded with and lock the row, so two people saving at once cannot
+both win (``ConflictError`` for the later one).
+
+Sign-off is deliberately simpler than the problems' acceptance chain (``zhenggai.acceptance``): one
+office whose jurisdiction holds the case's batch or region signs a closed case off (or returns it)
+with an opinion; the decision row keeps a SHA-256 of the case as decided on, computed like
+``acceptance.signatures`` does for problems. The multi-level chain, 公示 and look-back campaigns are
+not used for cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhenggai.acceptance.signatures import content_hash
+from zhenggai.accounts.scope import scope_for
+from zhenggai.cases.case_numbers import parse_case_number
+from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, DecisionKind, Findings, PollutionType
+from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseAssignment, CaseBatch, CaseDecision, CaseRule
+from zhenggai.core.audit import stamp
+from zhenggai.core.errors import ConflictError
+
+if TYPE_CHECKING:
+    from zhenggai.accounts.models import User
+    from zhenggai.ledger.models import Inspection
+    from zhenggai.organizations.models import Unit
+
+__all__ = [
+    "HANDLING_TEXT_FIELDS",
+    "add_case",
+    "batch_due_date",
+    "create_batch",
+    "equal_shares",
+    "frozen_case",
+    "mark_repeat",
+    "publish_batch_disclosure",
+    "record_handling",
+    "require_batch_office",
+    "return_case",
+    "set_case_rule",
+    "sign_off_case",
+]
+
+HANDLING_TEXT_FIELDS = ("investigation", "handling", "accountability")
+ONE = Decimal(1)
+SHARE_STEP = Decimal("0.0001")
+
+
+def equal_shares(count: int) -> list[Decimal]:
+    """``count`` shares of one case that sum to exactly 1 (the first takes the rounding: ⅓ → .3334, .3333, .3333)."""
+    if count < 1:
+        return []
+    share = (ONE / count).quantize(SHARE_STEP, rounding=ROUND_DOWN)
+    return [ONE - share * (count - 1), *[share] * (count - 1)]
+
+
+def check_shares(shares: Sequence[Decimal]) -> str | None:
+    """A message if the shares of one case are not each in (0, 1] or do not sum to 1."""
+    if any(s <= 0 or s > 1 for s in shares):
+        return _("Each share must be more than 0 and at most 1.")
+    if sum(shares, Decimal(0)) != ONE:
+        return _("The shares of a case must add up to 1 (they add up to %(sum)s).") % {"sum": sum(shares)}
+    return None
+
+
+def require_batch_office(batch_or_jurisdiction, user: User) -> None:
+    jurisdiction = getattr(batch_or_jurisdiction, "jurisdiction", batch_or_jurisdiction)
+    scope = scope_for(user)
+    if scope.kind == "all":
+        return
+    if scope.kind == "subtree" and scope.role == "office" and jurisdiction.path.startswith(scope.root_path):
+        return
+    raise PermissionDenied(_("Only an office of the batch's jurisdiction (or above) may do this."))
+
+
+# Rules and batches ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_case_rule(
+    inspection: Inspection, *, acting_user: User, deadline_days: int, working_days: bool = False
+) -> CaseRule:
+    """The inspection's reporting deadline for cases (5, 7, 10 … days after the hand-over)."""
+    require_batch_office(inspection.inspected_unit, acting_user)
+    rule, _created = CaseRule.objects.get_or_create(inspection=inspection)
+    rule.deadline_days, rule.working_days = deadline_days, working_days
+    rule.full_clean()
+    stamp(rule, acting_user, "set case rule").save()
+    return rule
+
+
+def batch_due_date(inspection: Inspection, handed_over_on: date, deadline_days: int | None = None) -> date:
+    rule = CaseRule.objects.filter(inspection=inspection).first() or CaseRule(inspection=inspection)
+    return rule.due_after(handed_over_on, deadline_days)
+
+
+@transaction.atomic
+def create_batch(
+    *,
+    acting_user: User,
+    inspection: Inspection,
+    number: int,
+    handed_over_on: date,
+    jurisdiction: Unit,
+    received_on: date | None = None,
+    deadline_days: int | None = None,
+    due_date: date | None = None,
+    title: str = "",
+) -> CaseBatch:
+    """A new batch (第N批); its due date is given or follows the rule. ``ValidationError`` on a number taken."""
+    require_batch_office(jurisdiction, acting_user)
+    if CaseBatch.objects.filter(inspection=inspection, number=number).exists():
+        raise ValidationError({"number": _("This inspection already has batch %(n)s.") % {"n": number}})
+    batch = CaseBatch(
+        inspection=inspection,
+        number=number,
+        title=title.strip(),
+        received_on=received_on,
+        handed_over_on=handed_over_on,
+        deadline_days=deadline_days,
+        due_date=due_date or batch_due_date(inspection, handed_over_on, deadline_days),
+        jurisdiction=jurisdiction,
+    )
+    batch.full_clean()
+    stamp(batch, acting_user, "create batch").save()
+    return batch
+
+
+# Cases -----------------------------------------------------------------------------------------------
+
+
+def case_from_number(batch: CaseBatch, number: str, **fields: Any) -> Case:
+    """An unsaved case of ``batch`` with its number parsed (shared by ``add_case`` and the batch import)."""
+    parsed = parse_case_number(number)
+    channel = fields.pop("channel", "") or parsed.channel
+    return Case(
+        inspection_id=batch.inspection_id,
+        batch=batch,
+        number=parsed.text,
+        number_valid=parsed.valid,
+        number_round=parsed.round,
+        number_province=parsed.province_code,
+        number_date=parsed.received_on,
+        number_sequence=parsed.sequence,
+        channel=channel,
+        due_date=fields.pop("due_date", None) or batch.due_date,
+        **fields,
+    )
+
+
+@transaction.atomic
+def add_case(
+    batch: CaseBatch,
+    *,
+    acting_user: User,
+    number: str,
+    content: str,
+    units: Sequence[Unit] | Sequence[tuple[Unit, Decimal]],
+    **fields: Any,
+) -> Case:
+    """One case by hand (the import creates many at once with the same rules). ``units``: units (equal
+    shares) or ``(unit, share)`` pairs summing to 1."""
+    require_batch_office(batch, acting_user)
+    pairs = [u if isinstance(u, tuple) else (u, None) for u in units]
+    if not pairs:
+        raise ValidationError({"units": _("Name at least one responsible unit.")})
+    if any(share is None for _u, share in pairs):
+        pairs = list(zip([u for u, _s in pairs], equal_shares(len(pairs)), strict=True))
+    if message := check_shares([share for _u, share in pairs]):
+        raise ValidationError({"units": message})
+    if not (content or "").strip():
+        raise ValidationError({"content": _("A case needs its complaint text.")})
+    unknown = set(fields.get("pollution_types", [])) - set(PollutionType.values)
+    if unknown:
+        raise ValidationError({"pollution_types": _("Unknown pollution type.")})
+    case = case_from_number(batch, number, content=content.strip(), **fields)
+    if not case.number:
+        raise ValidationError({"number": _("A case needs its case number.")})
+    if Case.objects.filter(inspection_id=batch.inspection_id, number=case.number).exists():
+        raise ValidationError({"number": _("Case number %(n)s is already in this inspection.") % {"n": case.number}})
+    if not case.position:
+        case.position = batch.cases.count() + 1
+    case.full_clean(exclude=["batch", "inspection"])
+    stamp(case, acting_user, "add case").save()
+    for unit, share in pairs:
+        stamp(CaseAssignment(case=case, unit=unit, share=share), acting_user, "add case").save()
+    return case
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _("Someone else changed this case since you opened it. Reload it and try again."),
+            current_version=current.version,
+        )
+    return current
+
+
+def _save(case: Case, acting_user: User, reason: str) -> Case:
+    case.version += 1
+    case.updated_at = timezone.now()
+    stamp(case, acting_user, reason).save()
+    return case
+
+
+@transaction.atomic
+def record_handling(case: Case, *, acting_user: User, expected_version: int | None, changes: dict[str, Any]) -> Case:
+    """Findings, status (正在办理/阶段性办结/已办结), the disclosure texts and the penalty counts.
+
+    By an office over the case or an assigned unit (``Case.objects.handleable_by``). A signed-off case is
+    frozen; closing needs findings; 已验收销号 is not set here (``sign_off_case``).
+    """
+    if not Case.objects.handleable_by(acting_user).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("You may not record the handling of this case."))
+    current = _locked(case, expected_version)
+    if current.status == CaseStatus.SIGNED_OFF:
+        raise ValidationError(_("This case is signed off; its handling can no longer change."))
+    allowed = {"findings", "status", *HANDLING_TEXT_FIELDS, *PENALTY_FIELDS}
+    if extra := set(changes) - allowed:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(extra))})
+    status = changes.get("status", current.status)
+    if status not in HANDLING_STATUSES:
+        raise ValidationError({"status": _("Choose being handled, closed for this stage or closed.")})
+    findings = changes.get("findings", current.findings)
+    if findings and findings not in Findings.values:
+        raise ValidationError({"findings": _("Unknown findings.")})
+    if status == CaseStatus.CLOSED and not findings:
+        raise ValidationError({"findings": _("A case is closed only with its findings (true, partly true, untrue).")})
+    for name, value in changes.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    current.full_clean(exclude=["batch", "inspection", "region", "repeat_of"])
+    _save(current, acting_user, "record handling")
+    case.refresh_from_db()
+    return current
+
+
+def frozen_case(case: Case) -> dict[str, Any]:
+    """What a decision signs: the case's fields, penalties and units with shares."""
+    fields = ("number", "content", "reported_party", "findings", "status", *HANDLING_TEXT_FIELDS, *PENALTY_FIELDS)
+    return {
+        "case": {"id": case.pk, **{name: str(getattr(case, name)) for name in fields}},
+        "pollution_types": list(case.pollution_types),
+        "region_id": case.region_id,
+        "units": [[a.unit_id, str(a.share)] for a in case.assignments.order_by("unit_id")],
+    }
+
+
+def _decide(case: Case, kind: str, *, acting_user: User, opinion: str, expected_version: int | None) -> CaseDecision:
+    if not Case.objects.signable_by(acting_user).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("Only the office over this case may sign it off or return it."))
+    current = _locked(case, expected_version)
+    if current.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Only a closed case can be signed off or returned."))
+    opinion = (opinion or "").strip()
+    if kind == DecisionKind.RETURN and not opinion:
+        raise ValidationError({"opinion": _("Say why the case is returned.")})
+    now = timezone.now()
+    content = frozen_case(current)
+    content["decision"] = {"kind": kind, "opinion": opinion, "by": acting_user.pk, "at": now.isoformat()}
+    decision = CaseDecision.objects.create(
+        case=current,
+        decision=kind,
+        opinion=opinion,
+        decided_by=acting_user,
+        acting_unit=acting_user.unit,
+        decided_at=now,
+        frozen_content=content,
+        content_hash=content_hash(content),
+    )
+    current.status = CaseStatus.SIGNED_OFF if kind == DecisionKind.SIGN_OFF else CaseStatus.IN_PROGRESS
+    _save(current, acting_user, "sign off" if kind == DecisionKind.SIGN_OFF else "return")
+    case.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
+def sign_off_case(case: Case, *, acting_user: User, opinion: str = "", expected_version: int | None = None):
+    """已办结 → 已验收销号, by the office, with an append-only decision row and its SHA-256."""
+    return _decide(
+        case, DecisionKind.SIGN_OFF, acting_user=acting_user, opinion=opinion, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def return_case(case: Case, *, acting_user: User, opinion: str, expected_version: int | None = None):
+    """已办结 → 正在办理 (not accepted), by the office, with its reason."""
+    return _decide(
+        case, DecisionKind.RETURN, acting_user=acting_user, opinion=opinion, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User) -> Case:
+    """Link a repeated complaint (重复举报) to the case it repeats (of the same inspection), or unlink it."""
+    if not Case.objects.handleable_by(acting_user).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("You may not change this case."))
+    current = _locked(case, None)
+    if repeat_of is not None:
+        if repeat_of.pk == current.pk or repeat_of.inspection_id != current.inspection_id:
+            raise ValidationError({"repeat_of": _("A case repeats another case of the same inspection.")})
+        if not Case.objects.visible_to(acting_user).filter(pk=repeat_of.pk).exists():
+            raise PermissionDenied(_("You do not see that case."))
+    current.repeat_of = repeat_of
+    return _save(current, acting_user, "mark repeat")
+
+
+# Disclosure ------------------------------------------------------------------------------------------
+
+
+def publish_batch_disclosure(batch: CaseBatch, *, acting_user: User, title: str = ""):
+    """Publish the batch's 公开情况一览表 on the portal: only the disclosure columns
+    (``disclosure.disclosure_payload``), under the key ``case_batch:<id>``; a new version each time."""
+    from zhenggai.cases.disclosure import disclosure_payload, disclosure_title
+    from zhenggai.portal.actions import publish
+
+    require_batch_office(batch, acting_user)
+    return publish(
+        kind="case_batch",
+        key=f"case_batch:{batch.pk}",
+        title=title or disclosure_title(batch),
+        payload=disclosure_payload(batch),
+        jurisdiction=batch.jurisdiction,
+        acting_user=acting_user,
+    )

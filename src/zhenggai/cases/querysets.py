@@ -1,0 +1,113 @@
+"""Who sees and who may change complaint cases: the project's one visibility rule, applied to cases.
+
+Built on ``zhenggai.accounts.scope`` and ``ledger.querysets.units_under`` (an indexed tree-path
+prefix), as every other ``visible_to``:
+
+* administrators see everything;
+* an office or reviewer sees the cases of batches handed over to its jurisdiction's subtree, the
+  cases whose region is in it, and the cases assigned to a unit in it (the city office sees its
+  districts' cases of a batch the province received);
+* a unit user sees the cases assigned to its unit, the units it succeeded and its collectives.
+
+Each rule is a UNION of indexed lookups turned into one ``pk IN (…)`` semi-join (an OR across joins
+made PostgreSQL hash every row, see ``ledger.querysets.problems_held_under``).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import models
+
+from zhenggai.accounts.choices import Role
+from zhenggai.accounts.scope import ALL, NOTHING, SUBTREE, UNITS, scope_for
+from zhenggai.ledger.querysets import units_under
+
+
+def _model(name: str):
+    return apps.get_model("cases", name)
+
+
+def _subtree_case_ids(path: str, *, with_assignments: bool = True):
+    cases = _model("Case").objects
+    units = units_under(path)
+    parts = [
+        cases.filter(batch__jurisdiction_id__in=units).values("pk"),
+        cases.filter(region_id__in=units).values("pk"),
+    ]
+    if with_assignments:
+        parts.append(_model("CaseAssignment").objects.filter(unit_id__in=units).values("case_id"))
+    return parts[0].union(*parts[1:])
+
+
+def _assigned_case_ids(unit_ids):
+    return _model("CaseAssignment").objects.filter(unit_id__in=unit_ids).values("case_id")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        if scope.kind == SUBTREE:
+            return self.filter(pk__in=_subtree_case_ids(scope.root_path))
+        if scope.kind == UNITS:
+            return self.filter(pk__in=_assigned_case_ids(scope.unit_ids))
+        return self.none()
+
+    def with_pollution_type(self, code: str) -> CaseQuerySet:
+        """Cases whose ``pollution_types`` list holds ``code``: the quoted code in the JSON text (the codes
+        are distinct words, none inside another, so a text match is exact)."""
+        return self.filter(pollution_types__icontains=f'"{code}"')
+
+    def handleable_by(self, user) -> CaseQuerySet:
+        """Who may record handling (findings, status, measures, penalties): an office over the case (as
+        it sees it) or a responsible-unit user of an assigned unit. Reviewers and supervisors read only."""
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        if scope.kind == SUBTREE and scope.role == Role.OFFICE:
+            return self.visible_to(user)
+        if scope.kind == UNITS and scope.role == Role.UNIT:
+            return self.filter(pk__in=_assigned_case_ids(scope.unit_ids))
+        return self.none()
+
+    def signable_by(self, user) -> CaseQuerySet:
+        """Who may sign a case off or return it: an office whose subtree holds the batch's jurisdiction or
+        the case's region (not one that sees the case only because one of its units co-handles it)."""
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        if scope.kind == SUBTREE and scope.role == Role.OFFICE:
+            return self.filter(pk__in=_subtree_case_ids(scope.root_path, with_assignments=False))
+        return self.none()
+
+
+class CaseBatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseBatchQuerySet:
+        """Batches handed over to the office's subtree, and batches holding a case the user sees."""
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        if scope.kind == NOTHING:
+            return self.none()
+        held = _model("Case").objects.visible_to(user).values("batch_id")
+        if scope.kind == SUBTREE:
+            return self.filter(models.Q(jurisdiction_id__in=units_under(scope.root_path)) | models.Q(pk__in=held))
+        return self.filter(pk__in=held)
+
+    def manageable_by(self, user) -> CaseBatchQuerySet:
+        """Import, export in full, publish: the office of the batch's jurisdiction or above."""
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        if scope.kind == SUBTREE and scope.role == Role.OFFICE:
+            return self.filter(jurisdiction_id__in=units_under(scope.root_path))
+        return self.none()
+
+
+class CaseAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseAssignmentQuerySet:
+        scope = scope_for(user)
+        if scope.kind == ALL:
+            return self
+        return self.filter(case__in=_model("Case").objects.visible_to(user).values("pk"))
