@@ -260,7 +260,7 @@ def check_rows(rows: list[CaseRow], batch: CaseBatch, *, progress: Callable[[int
         for (name, _share), (unit, _s) in zip(pairs, units, strict=True):
             if unit is None:
                 error(_("Unknown responsible unit: %(name)s") % {"name": name})
-        if units and len({u.pk for u, _s in units if u}) != len(units):
+        if units and all(u for u, _s in units) and len({u.pk for u, _s in units}) != len(units):
             error(_("A responsible unit is named twice."))
         if units and all(share is None for _u, share in units):
             units = [(u, s) for (u, _n), s in zip(units, equal_shares(len(units)), strict=True)]
