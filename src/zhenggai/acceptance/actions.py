@@ -47,6 +47,7 @@ from zhenggai.core.workdays import add_working_days, is_working_day
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import CLOSED_STATUSES, ItemStatus
 from zhenggai.ledger.models import Plan, Problem
+from zhenggai.portal.actions import publish_opened_notice
 from zhenggai.progress.actions import can_report
 from zhenggai.progress.choices import ClaimedStatus
 from zhenggai.progress.evidence import check_evidence
@@ -276,7 +277,10 @@ def _advance(request: AcceptanceRequest, *, acting_user, now) -> None:
         return
     request.position += 1
     if steps[request.position].kind == StepKind.NOTICE:
-        _open_notice(request, steps[request.position], timezone.localdate(now))
+        notice = _open_notice(request, steps[request.position], timezone.localdate(now))
+        # The portal shows the notice once this decision commits (robust: a failure there is logged and
+        # leaves the decision standing; the office can still publish it from the portal's pages).
+        transaction.on_commit(lambda: publish_opened_notice(notice.pk, acting_user.pk), robust=True)
         request.status = RequestStatus.IN_NOTICE
     request.save(update_fields=["position", "status"])
 

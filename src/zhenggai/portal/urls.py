@@ -1,6 +1,18 @@
-"""Pages of the portal app."""
+"""Pages of the portal app, under ``/public/``: the public pages (no login; items by unguessable code,
+never by id) and the office's publishing pages under ``office/`` (login)."""
 
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from zhenggai.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("office/", views.OfficeListView.as_view(), name="office"),
+    path("office/plans/<int:pk>/publish/", views.PublishPlanView.as_view(), name="publish_plan"),
+    path("office/items/<slug:code>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    # Last: a code is 16 characters of [A-Za-z0-9_-], so it never equals the words above.
+    path("<slug:code>/", views.item, name="item"),
+]
