@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhenggai.accountability import stats as accountability_stats
-from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
+from zhenggai.accountability.choices import PUBLIC_LABELS, InvestigationStatus, Rank, Sanction
 from zhenggai.accountability.models import AccountablePerson, TransferredProblem, _office_root
 from zhenggai.core.audit import stamp
 from zhenggai.ledger.models import Inspection, Problem
@@ -267,7 +266,8 @@ def update_person(
 
 
 def _labelled(choices, key: str) -> dict[str, str]:
-    return {"key": key, "label": str(choices(key).label)}
+    # Keys of the three choices never collide, so one table of public words serves them all.
+    return {"key": key, "label": PUBLIC_LABELS.get(choices(key), key)}
 
 
 def publication_payload(inspection: Inspection) -> dict[str, Any]:
@@ -276,7 +276,7 @@ def publication_payload(inspection: Inspection) -> dict[str, Any]:
     Per problem: number, title, investigation status and the publishable ``outcome`` (never ``findings`` nor
     the description). Per person: rank, sanction, decision date and post as written; the name only when
     ``publish_name`` is set (the key is absent otherwise). Then the statistics and 003's sentence. Labels are
-    written in Chinese, as the portal shows them, whatever the publisher's language. Three queries."""
+    the documents' Chinese words (``choices.PUBLIC_LABELS``), whatever the publisher's language. Two queries."""
     problems = list(TransferredProblem.objects.filter(inspection=inspection).order_by("pk"))
     persons = AccountablePerson.objects.filter(transferred_problem__in=problems)
     persons = list(persons.order_by("transferred_problem", "pk"))
@@ -284,54 +284,53 @@ def publication_payload(inspection: Inspection) -> dict[str, Any]:
     for person in persons:
         by_problem.setdefault(person.transferred_problem_id, []).append(person)
     numbers = accountability_stats.compute(problems, persons)
-    with translation.override("zh-hans"):
-        rows = []
-        for problem in problems:
-            people = []
-            for person in by_problem.get(problem.pk, []):
-                entry = {
-                    "rank": _labelled(Rank, person.rank),
-                    "sanction": _labelled(Sanction, person.sanction),
-                    "date": person.decided_on.isoformat() if person.decided_on else None,
-                    "post": person.post,
-                }
-                if person.publish_name:
-                    entry["name"] = person.name
-                people.append(entry)
-            rows.append(
-                {
-                    "number": problem.number,
-                    "title": problem.title,
-                    "status": _labelled(InvestigationStatus, problem.status),
-                    "outcome": problem.outcome,
-                    "persons": people,
-                }
-            )
-        rank_counts, sanction_counts = numbers.rank_counts(), numbers.sanction_counts()
-        statistics = {
-            "persons": len(numbers.person_ids),
-            "problems": len(numbers.problem_ids),
-            "sentence": numbers.sentence(),
-            "by_rank": [_labelled(Rank, key) | {"count": rank_counts[key]} for key in Rank.values],
-            "by_sanction": [_labelled(Sanction, key) | {"count": sanction_counts[key]} for key in Sanction.values],
-            "cross": [
-                _labelled(Rank, rank)
-                | {
-                    "counts": [len(numbers.cross[(rank, sanction)]) for sanction in Sanction.values],
-                    "total": rank_counts[rank],
-                }
-                for rank in Rank.values
-            ],
-            "problems_by_status": [
-                _labelled(InvestigationStatus, key) | {"count": len(numbers.problems_by_status[key])}
-                for key in InvestigationStatus.values
-            ],
-        }
-        return {
-            "inspection": {"team": inspection.team, "round": inspection.round_label},
-            "problems": rows,
-            "statistics": statistics,
-        }
+    rows = []
+    for problem in problems:
+        people = []
+        for person in by_problem.get(problem.pk, []):
+            entry = {
+                "rank": _labelled(Rank, person.rank),
+                "sanction": _labelled(Sanction, person.sanction),
+                "date": person.decided_on.isoformat() if person.decided_on else None,
+                "post": person.post,
+            }
+            if person.publish_name:
+                entry["name"] = person.name
+            people.append(entry)
+        rows.append(
+            {
+                "number": problem.number,
+                "title": problem.title,
+                "status": _labelled(InvestigationStatus, problem.status),
+                "outcome": problem.outcome,
+                "persons": people,
+            }
+        )
+    rank_counts, sanction_counts = numbers.rank_counts(), numbers.sanction_counts()
+    statistics = {
+        "persons": len(numbers.person_ids),
+        "problems": len(numbers.problem_ids),
+        "sentence": numbers.sentence(),
+        "by_rank": [_labelled(Rank, key) | {"count": rank_counts[key]} for key in Rank.values],
+        "by_sanction": [_labelled(Sanction, key) | {"count": sanction_counts[key]} for key in Sanction.values],
+        "cross": [
+            _labelled(Rank, rank)
+            | {
+                "counts": [len(numbers.cross[(rank, sanction)]) for sanction in Sanction.values],
+                "total": rank_counts[rank],
+            }
+            for rank in Rank.values
+        ],
+        "problems_by_status": [
+            _labelled(InvestigationStatus, key) | {"count": len(numbers.problems_by_status[key])}
+            for key in InvestigationStatus.values
+        ],
+    }
+    return {
+        "inspection": {"team": inspection.team, "round": inspection.round_label},
+        "problems": rows,
+        "statistics": statistics,
+    }
 
 
 def publication_title(inspection: Inspection) -> str:

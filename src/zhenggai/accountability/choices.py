@@ -27,3 +27,19 @@ class Sanction(models.TextChoices):
     ADMONITION = "admonition", _("Admonishment talk")  # 诫勉谈话
     ORGANIZATIONAL = "organizational", _("Organisational handling")  # 组织处理
     OTHER = "other", _("Other handling")  # 其他
+
+
+# The words a public disclosure uses, fixed rather than translated: a published snapshot reads the same
+# whatever the publisher's language and whether or not the catalogue has been compiled.
+PUBLIC_LABELS: dict[str, str] = {
+    InvestigationStatus.INVESTIGATING: "调查中",
+    InvestigationStatus.CONCLUDED: "已查结",
+    InvestigationStatus.HANDLED: "已处理",
+    Rank.BUREAU: "厅级",
+    Rank.DIVISION: "处级",
+    Rank.SECTION: "科级及以下",
+    Sanction.DISCIPLINARY: "党纪政务处分",
+    Sanction.ADMONITION: "诫勉谈话",
+    Sanction.ORGANIZATIONAL: "组织处理",
+    Sanction.OTHER: "其他",
+}
