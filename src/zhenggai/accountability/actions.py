@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from zhenggai.accountability import stats as accountability_stats
 from zhenggai.accountability.choices import PUBLIC_LABELS, InvestigationStatus, Rank, Sanction
-from zhenggai.accountability.models import AccountablePerson, TransferredProblem, _office_root
+from zhenggai.accountability.models import AccountablePerson, TransferredProblem, office_root
 from zhenggai.core.audit import stamp
 from zhenggai.ledger.models import Inspection, Problem
 from zhenggai.progress.evidence import check_evidence
@@ -74,7 +74,7 @@ def _under(unit: Unit | None, root_path: str) -> bool:
 def can_manage(user: User, inspection: Inspection, handling_unit: Unit | None = None) -> bool:
     """May ``user`` record a transferred problem of ``inspection`` investigated by ``handling_unit``? Admins;
     an office whose subtree holds the inspected jurisdiction or the handling unit (the visibility rule)."""
-    root = _office_root(user)
+    root = office_root(user)
     if root is None:
         return False
     return root == "" or _under(inspection.inspected_unit, root) or _under(handling_unit, root)
@@ -83,7 +83,7 @@ def can_manage(user: User, inspection: Inspection, handling_unit: Unit | None = 
 def can_publish(user: User, inspection: Inspection) -> bool:
     """Publishing covers every transferred problem of the inspection: admins, and offices at or above the
     inspected jurisdiction (a city office that sees only its own share may not publish the whole)."""
-    root = _office_root(user)
+    root = office_root(user)
     return root is not None and (root == "" or _under(inspection.inspected_unit, root))
 
 

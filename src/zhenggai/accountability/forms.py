@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
-from zhenggai.accountability.models import AccountablePerson, TransferredProblem, _office_root
+from zhenggai.accountability.models import AccountablePerson, TransferredProblem, office_root
 from zhenggai.ledger.models import Inspection, Problem
 from zhenggai.organizations.models import Unit, path_prefix
 
@@ -44,7 +44,7 @@ class TransferredProblemForm(forms.Form):
 
     def __init__(self, *args, user, inspection: Inspection, instance: TransferredProblem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        root = _office_root(user) or ""
+        root = office_root(user) or ""
         units = Unit.objects.filter(path_prefix("path", root)) if root else Unit.objects.all()
         self.fields["handling_unit"].queryset = units.order_by("path")
         self.fields["problems"].queryset = (

@@ -32,7 +32,7 @@ from zhenggai.ledger.querysets import units_under
 from zhenggai.progress.models.reports import evidence_storage
 
 
-def _office_root(user) -> str | None:
+def office_root(user) -> str | None:
     """The tree path an office user sees, ``""`` for everything (admins), None for no accountability rows."""
     scope = scope_for(user)
     if scope.kind == ALL:
@@ -50,7 +50,7 @@ def _condition(root_path: str, prefix: str = "") -> Q:
 class TransferredProblemQuerySet(models.QuerySet):
     def visible_to(self, user) -> TransferredProblemQuerySet:
         """The module docstring's rule: admins all, offices by inspected jurisdiction or handling unit, others none."""
-        root = _office_root(user)
+        root = office_root(user)
         if root is None:
             return self.none()
         return self if root == "" else self.filter(_condition(root))
@@ -63,7 +63,7 @@ class TransferredProblemQuerySet(models.QuerySet):
 class AccountablePersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> AccountablePersonQuerySet:
         """A person is visible exactly when the transferred problem is (the same rule through the join)."""
-        root = _office_root(user)
+        root = office_root(user)
         if root is None:
             return self.none()
         return self if root == "" else self.filter(_condition(root, "transferred_problem__"))

@@ -26,7 +26,7 @@ from zhenggai.accountability import actions
 from zhenggai.accountability import stats as accountability_stats
 from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
 from zhenggai.accountability.forms import PersonForm, TransferredProblemForm
-from zhenggai.accountability.models import AccountablePerson, TransferredProblem, _office_root
+from zhenggai.accountability.models import AccountablePerson, TransferredProblem, office_root
 from zhenggai.core.downloads import private_download
 from zhenggai.ledger.models import Inspection, Problem
 
@@ -41,7 +41,7 @@ def _form_errors(form: Form, exc: ValidationError) -> None:
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
     """The inspection, if the user may see accountability at all and sees the inspection; else 404."""
-    if _office_root(request.user) is None:
+    if office_root(request.user) is None:
         raise Http404
     return get_object_or_404(Inspection.objects.visible_to(request.user).select_related("inspected_unit"), pk=pk)
 
@@ -57,7 +57,7 @@ def _transferred(request: HttpRequest, pk: int) -> TransferredProblem:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The inspections the user sees, with how many transferred problems and persons of each it sees."""
-    if _office_root(request.user) is None:
+    if office_root(request.user) is None:
         raise PermissionDenied
     visible = TransferredProblem.objects.visible_to(request.user).values("pk")
     persons = AccountablePerson.objects.visible_to(request.user).values("pk")
