@@ -32,9 +32,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
+from zhenggai.acceptance.models import PublicNotice
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.scope import ALL, SUBTREE, scope_for
-from zhenggai.ledger.models import Plan
+from zhenggai.ledger.models import Plan, Problem
 from zhenggai.ledger.querysets import units_under
 from zhenggai.portal import actions
 from zhenggai.portal.models import Kind, Publication, PublishedItem
@@ -157,13 +158,51 @@ class OfficeMixin(LoginRequiredMixin):
         return _private(super().dispatch(request, *args, **kwargs))
 
 
+def unpublished_notices(user) -> list[PublicNotice]:
+    """Open notices (公示) of the office's plans that are not on the portal (normally none: a notice is
+    published when it opens; this catches one whose automatic publication failed)."""
+    scope = scope_for(user)
+    notices = PublicNotice.objects.filter(closed_at__isnull=True, ends_on__gte=timezone.localdate())
+    if scope.kind != ALL:
+        notices = notices.filter(request__problem__plan__jurisdiction_id__in=units_under(scope.root_path))
+    notices = list(notices.select_related("request__problem__parent").order_by("ends_on", "pk")[:OFFICE_PAGE_SIZE])
+    published = set(
+        PublishedItem.objects.filter(key__in=[actions.notice_key(n) for n in notices]).values_list("key", flat=True)
+    )
+    return [notice for notice in notices if actions.notice_key(notice) not in published]
+
+
 class OfficeListView(OfficeMixin, View):
-    """The office's publications (live and withdrawn), newest first, with a withdraw form for live ones."""
+    """The office's publications (live and withdrawn), newest first, with a withdraw form for live ones;
+    above them any open notice not yet on the portal, with a publish button."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         items = office_items(request.user).select_related("withdrawn_by").order_by("-published_at", "-pk")
         page = Paginator(items, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "portal/office_list.html", {"page": page})
+        context = {"page": page, "notices": unpublished_notices(request.user)}
+        return render(request, "portal/office_list.html", context)
+
+
+class PublishNoticeView(OfficeMixin, View):
+    """POST: publish an open notice (the plan's office or above); 404 for a notice on a hidden problem."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        visible = Problem.objects.visible_to(request.user).values("pk")
+        notice = get_object_or_404(PublicNotice.objects.filter(request__problem__in=visible), pk=pk)
+        try:
+            published = actions.publish_notice(notice, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Published on the portal (version %(version)s): %(url)s")
+                % {
+                    "version": published.current_version,
+                    "url": request.build_absolute_uri(published.get_absolute_url()),
+                },
+            )
+        return HttpResponseRedirect(reverse("portal:office"))
 
 
 class PublishPlanView(OfficeMixin, View):
