@@ -335,3 +335,43 @@ def publish_batch_disclosure(batch: CaseBatch, *, acting_user: User, title: str 
         jurisdiction=batch.jurisdiction,
         acting_user=acting_user,
     )
+
+
+# Background import ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_import(batch: CaseBatch, data: bytes, *, acting_user: User):
+    """Queue the import of a large batch file; the job (``tasks.import_batch``) runs after the commit.
+
+    Returns the batch's job already under way instead of a second one (one active import per batch).
+    """
+    import hashlib
+    from functools import partial
+
+    from django.core.files.base import ContentFile
+    from django.db import IntegrityError
+
+    from zhenggai.cases.models import CaseImportJob
+
+    require_batch_office(batch, acting_user)
+    active = CaseImportJob.objects.filter(batch=batch).active().first()
+    if active is not None:
+        return active
+    digest = hashlib.sha256(data).hexdigest()
+    job = CaseImportJob(requested_by=acting_user, batch=batch, sha256=digest)
+    job.file.save(f"{digest[:16]}.xlsx", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:
+        job.file.storage.delete(job.file.name)
+        return CaseImportJob.objects.filter(batch=batch).active().get()
+    transaction.on_commit(partial(_enqueue_import, job.pk))
+    return job
+
+
+def _enqueue_import(job_id: int) -> None:
+    from zhenggai.cases.tasks import import_batch
+
+    import_batch.enqueue(job_id)

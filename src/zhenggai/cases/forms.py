@@ -1,0 +1,95 @@
+"""Forms of the cases pages: a new batch, the handling of a case, a sign-off decision, a batch file."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, DecisionKind, Findings
+from zhenggai.cases.models import PENALTY_FIELDS, Case
+from zhenggai.ledger.models import Inspection
+from zhenggai.organizations.models import Unit
+
+# Kept in the session between the dry run and the confirmation; a 3 000-row batch is about 200 kB.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class BatchForm(forms.Form):
+    inspection = forms.ModelChoiceField(label=_("Inspection"), queryset=Inspection.objects.none())
+    number = forms.IntegerField(label=_("Batch number"), min_value=1)
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Unit.objects.none())
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    handed_over_on = forms.DateField(label=_("Handed over on"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_days = forms.IntegerField(
+        label=_("Days to report back"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        help_text=_("Empty: the inspection's rule (10 days unless set)."),
+    )
+
+    def __init__(self, *args, inspections, jurisdictions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].queryset = inspections
+        self.fields["jurisdiction"].queryset = jurisdictions
+
+
+class HandlingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    findings = forms.ChoiceField(label=_("Findings"), choices=[("", "—"), *Findings.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Handling status"), choices=[(s.value, s.label) for s in CaseStatus if s in HANDLING_STATUSES]
+    )
+    investigation = forms.CharField(label=_("Investigation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    handling = forms.CharField(
+        label=_("Handling and rectification"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    accountability = forms.CharField(
+        label=_("Accountability"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in PENALTY_FIELDS:
+            model_field = Case._meta.get_field(name)
+            if name == "fine_amount":
+                self.fields[name] = forms.DecimalField(
+                    label=model_field.verbose_name, min_value=0, max_digits=14, decimal_places=4
+                )
+            else:
+                self.fields[name] = forms.IntegerField(label=model_field.verbose_name, min_value=0)
+
+    @classmethod
+    def for_case(cls, case: Case) -> HandlingForm:
+        initial = {name: getattr(case, name) for name in ("version", "findings", "investigation", "handling")}
+        initial |= {"accountability": case.accountability, **{n: getattr(case, n) for n in PENALTY_FIELDS}}
+        initial["status"] = case.status if case.status in HANDLING_STATUSES else CaseStatus.CLOSED
+        return cls(initial=initial)
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect)
+    opinion = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BatchUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Batch workbook"),
+        help_text=_(
+            "An .xlsx sheet with the columns 受理编号, 行政区域, 信访内容 and 责任单位 "
+            "(optional: 污染类型, 来源, 重点, 被举报对象); at most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="too_large")
+        return upload

@@ -1,0 +1,132 @@
+"""Statistics of complaint cases: ``case_statistics(cases, as_of) -> CaseStatistics``.
+
+What each number means (``cases`` is whatever query set the caller passes, e.g. the cases a user
+sees, of one batch):
+
+* ``total``; ``by_status``, ``by_findings`` (``""`` = not investigated yet), ``by_channel`` (``""`` =
+  unknown), ``by_pollution_type`` (a case with two types counts under both, so these add up to more
+  than ``total``), ``by_region`` (the region's unit, or the region as written when it was not
+  resolved) and ``key_cases`` (重点件): numbers of cases.
+* ``by_unit``: per responsible unit, the **sum of its shares** (a case co-handled by two districts
+  counts 0.5 for each), a ``Decimal``; the shares of every case sum to 1, so these add up to ``total``.
+* ``penalties``: the sums of the penalty columns (责令改正 … 问责; 罚款 in 万元, a ``Decimal``).
+* ``rates`` (``zhenggai.stats.engine.Rate``, with the case ids behind both numbers):
+
+  - ``all``: 办结 (已办结 + 已验收销号) / all cases — Hubei's and Sichuan's basis;
+  - ``with_stage``: 办结 + 阶段性办结 / all cases — the central teams' figure during stationing;
+  - ``verified_true``: 办结 among the cases found true or partly true / those cases — Hebei's basis.
+
+Cost: two queries (the cases' columns with their region, the assignments with their unit), whatever
+the number of cases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhenggai.cases.choices import CLOSED_STATUSES, TRUE_FINDINGS, CaseStatus, Channel, Findings, PollutionType
+from zhenggai.cases.models import PENALTY_FIELDS, CaseAssignment
+from zhenggai.stats.engine import Rate
+
+__all__ = ["RATE_BASES", "CaseStatistics", "case_statistics"]
+
+RATE_BASES = {
+    "all": "all cases (closed = 已办结 + 已验收销号)",
+    "with_stage": "all cases, counting 阶段性办结 as closed",
+    "verified_true": "cases found true or partly true",
+}
+NO_REGION = "未指定地区"
+
+
+@dataclass
+class CaseStatistics:
+    as_of: date
+    total: int = 0
+    key_cases: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CaseStatus.values, 0))
+    by_findings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(["", *Findings.values], 0))
+    by_channel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(["", *Channel.values], 0))
+    by_pollution_type: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PollutionType.values, 0))
+    # (region id or None, name) → cases
+    by_region: dict[tuple[int | None, str], int] = field(default_factory=dict)
+    # (unit id, name) → sum of shares
+    by_unit: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    penalties: dict[str, object] = field(default_factory=dict)
+    rates: dict[str, Rate] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "total": self.total,
+            "key_cases": self.key_cases,
+            "by_status": self.by_status,
+            "by_findings": self.by_findings,
+            "by_channel": self.by_channel,
+            "by_pollution_type": self.by_pollution_type,
+            "by_region": [{"id": pk, "name": name, "cases": n} for (pk, name), n in self.by_region.items()],
+            "by_unit": [{"id": pk, "name": name, "share": str(s)} for (pk, name), s in self.by_unit.items()],
+            "penalties": {k: str(v) for k, v in self.penalties.items()},
+            "rates": {key: rate.to_dict() for key, rate in self.rates.items()},
+        }
+
+
+def case_statistics(cases: QuerySet, as_of: date | None = None) -> CaseStatistics:
+    """The statistics of ``cases`` (see the module docstring); ``as_of`` only labels the rates."""
+    as_of = as_of or timezone.localdate()
+    stats = CaseStatistics(as_of=as_of)
+    penalties: dict[str, object] = {name: 0 for name in PENALTY_FIELDS}
+    penalties["fine_amount"] = Decimal(0)
+    rows = cases.order_by("batch_id", "position", "pk").values(
+        "pk",
+        "status",
+        "findings",
+        "channel",
+        "region_id",
+        "region__name",
+        "region_text",
+        "pollution_types",
+        "is_key",
+        *PENALTY_FIELDS,
+    )
+    ids, closed, with_stage, true_ids = [], set(), set(), []
+    regions: Counter = Counter()
+    for row in rows:
+        pk = row["pk"]
+        ids.append(pk)
+        stats.by_status[row["status"]] = stats.by_status.get(row["status"], 0) + 1
+        stats.by_findings[row["findings"]] = stats.by_findings.get(row["findings"], 0) + 1
+        stats.by_channel[row["channel"]] = stats.by_channel.get(row["channel"], 0) + 1
+        for code in row["pollution_types"] or []:
+            stats.by_pollution_type[code] = stats.by_pollution_type.get(code, 0) + 1
+        regions[(row["region_id"], row["region__name"] or row["region_text"] or NO_REGION)] += 1
+        stats.key_cases += row["is_key"]
+        for name in PENALTY_FIELDS:
+            penalties[name] += row[name]
+        if row["status"] in CLOSED_STATUSES:
+            closed.add(pk)
+        if row["status"] in (*CLOSED_STATUSES, CaseStatus.STAGE_CLOSED):
+            with_stage.add(pk)
+        if row["findings"] in TRUE_FINDINGS:
+            true_ids.append(pk)
+    stats.total = len(ids)
+    stats.by_region = dict(sorted(regions.items(), key=lambda item: (-item[1], item[0][1])))
+    shares: dict[tuple[int, str], Decimal] = {}
+    assignments = CaseAssignment.objects.filter(case__in=cases.values("pk")).values_list(
+        "unit_id", "unit__name", "share"
+    )
+    for unit_id, name, share in assignments:
+        shares[(unit_id, name)] = shares.get((unit_id, name), Decimal(0)) + share
+    stats.by_unit = dict(sorted(shares.items(), key=lambda item: (-item[1], item[0][1])))
+    stats.penalties = penalties
+    stats.rates = {
+        "all": Rate.of(RATE_BASES["all"], as_of, ids, closed),
+        "with_stage": Rate.of(RATE_BASES["with_stage"], as_of, ids, with_stage),
+        "verified_true": Rate.of(RATE_BASES["verified_true"], as_of, true_ids, closed),
+    }
+    return stats

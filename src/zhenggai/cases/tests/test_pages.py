@@ -1,0 +1,152 @@
+"""Every cases page as each persona: office, assigned unit, other unit (404), outsider (404), anonymous (login)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from zhenggai.cases.models import Case
+from zhenggai.cases.tests.world import EXPECTED, CasesWorldTestCase
+
+
+class CasePagePersonaTests(CasesWorldTestCase):
+    def case_url(self, key: str, name: str = "cases:case_detail") -> str:
+        return reverse(name, args=[self.cases[key].pk])
+
+    def test_case_detail_as_each_persona(self):
+        for persona, visible in EXPECTED.items():
+            self.login(persona)
+            for key in self.cases:
+                with self.subTest(persona=persona, case=key):
+                    status = self.client.get(self.case_url(key)).status_code
+                    self.assertEqual(status, 200 if key in visible else 404)
+
+    def test_batch_pages_as_each_persona(self):
+        batch_url = reverse("cases:batch_detail", args=[self.batch.pk])
+        for persona, visible in EXPECTED.items():
+            with self.subTest(persona=persona):
+                self.login(persona)
+                response = self.client.get(batch_url)
+                self.assertEqual(response.status_code, 200 if visible else 404)
+                if visible:
+                    shown = {c.pk for c in response.context["cases"]}
+                    self.assertEqual(shown, {self.cases[k].pk for k in visible})
+                listed = self.client.get(reverse("cases:batch_list"))
+                self.assertEqual(listed.status_code, 200)
+                self.assertEqual([b.case_count for b in listed.context["batches"]], [len(visible)] if visible else [])
+                rows = self.client.get(reverse("cases:case_list"))
+                self.assertEqual(rows.context["page"].paginator.count, len(visible))
+                stats = self.client.get(reverse("cases:statistics"))
+                self.assertEqual(stats.context["stats"].total, len(visible))
+
+    def test_anonymous_is_sent_to_login(self):
+        urls = [
+            reverse("cases:batch_list"),
+            reverse("cases:batch_create"),
+            reverse("cases:batch_detail", args=[self.batch.pk]),
+            reverse("cases:batch_import", args=[self.batch.pk]),
+            reverse("cases:disclosure_download", args=[self.batch.pk]),
+            reverse("cases:case_list"),
+            reverse("cases:statistics"),
+            self.case_url("a1"),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("login")))
+        response = self.client.post(self.case_url("a1", "cases:case_handle"), {})
+        self.assertEqual(response.status_code, 302)
+
+    def test_batch_management_is_the_batch_office_s(self):
+        urls = [
+            reverse("cases:batch_import", args=[self.batch.pk]),
+            reverse("cases:disclosure_download", args=[self.batch.pk]),
+        ]
+        for persona, expected in [
+            ("office_P", 200),
+            ("system", 200),
+            ("office_A", 403),
+            ("unit_A1", 403),
+            ("unit_B1", 403),
+            ("supervisor_Aeco", 404),
+        ]:
+            self.login(persona)
+            for url in urls:
+                with self.subTest(persona=persona, url=url):
+                    self.assertEqual(self.client.get(url).status_code, expected)
+        self.login("unit_A1")
+        self.assertEqual(self.client.get(reverse("cases:batch_create")).status_code, 403)
+        self.assertEqual(self.client.post(reverse("cases:batch_publish", args=[self.batch.pk])).status_code, 403)
+
+    def test_handling_form_shown_to_assigned_unit_not_to_reviewer(self):
+        self.login("unit_A2")
+        self.assertIsNotNone(self.client.get(self.case_url("co")).context["handling_form"])
+        self.login("reviewer_A")
+        response = self.client.get(self.case_url("co"))
+        self.assertIsNone(response.context["handling_form"])
+        self.assertEqual(self.client.post(self.case_url("co", "cases:case_handle"), {}).status_code, 403)
+        self.assertEqual(self.client.post(self.case_url("co", "cases:case_decide"), {}).status_code, 403)
+
+    def test_other_unit_gets_404_on_posts(self):
+        self.login("unit_B1")
+        self.assertEqual(self.client.post(self.case_url("a1", "cases:case_handle"), {}).status_code, 404)
+        self.assertEqual(self.client.post(self.case_url("a1", "cases:case_decide"), {}).status_code, 404)
+
+    def test_disclosure_download_holds_the_disclosure_columns(self):
+        import io
+
+        from openpyxl import load_workbook
+
+        self.login("office_P")
+        response = self.client.get(reverse("cases:disclosure_download", args=[self.batch.pk]))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(
+            rows[1],
+            ("序号", "受理编号", "行政区域", "信访内容摘要", "调查核实情况", "处理和整改情况", "问责情况", "是否属实"),
+        )
+        self.assertEqual(len(rows), 2 + Case.objects.filter(batch=self.batch).count())
+        self.assertNotIn("a1公司", str(rows))  # the reported party is not disclosed
+
+
+class CasePageQueryCountTests(CasesWorldTestCase):
+    def test_case_detail_queries(self):
+        self.login("unit_A1")
+        url = reverse("cases:case_detail", args=[self.cases["co"].pk])
+        # 1 session, 2 user, 3 predecessors of the unit (scope), 4 its collectives, 5 the case with batch,
+        # inspection, region and repeat_of, 6 may handle, 7 may sign off, 8 assignments with units and
+        # successors, 9 decisions, 10 history with users
+        with self.assertNumQueries(10):
+            self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_batch_detail_and_list_queries_do_not_grow_with_cases(self):
+        from zhenggai.cases import actions
+
+        self.login("office_P")
+        url = reverse("cases:batch_detail", args=[self.batch.pk])
+        # 1 session, 2 user, 3 the user's unit (scope), 4 the batch with inspection and jurisdiction, 5 count,
+        # 6 may manage, 7 the page of cases with regions, 8 their assignments with units
+        with self.assertNumQueries(8):
+            self.client.get(url)
+        for n in range(30):
+            actions.add_case(
+                self.batch,
+                acting_user=self.world.users["office_P"],
+                number=f"D3HE20250601{n:04d}",
+                content="废气",
+                units=[self.world.units["A1"], self.world.units["A2"]],
+                region=self.world.units["A1"],
+            )
+        with self.assertNumQueries(8):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["cases"]), 35)
+        # 1 session, 2 user, 3 the user's unit, 4 the count, 5 the page of cases with batch and region,
+        # 6 their assignments
+        with self.assertNumQueries(6):
+            self.client.get(reverse("cases:case_list"))
+        # 1 session, 2 user, 3 the user's unit, 4 the batches with their visible case counts
+        with self.assertNumQueries(4):
+            self.client.get(reverse("cases:batch_list"))
+        # 1 session, 2 user, 3 the user's unit, 4 cases, 5 assignments, 6 the batches of the filter
+        with self.assertNumQueries(6):
+            self.client.get(reverse("cases:statistics"))
