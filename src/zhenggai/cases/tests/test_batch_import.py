@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from openpyxl import Workbook
 
 from zhenggai.cases.batch_import import apply_import, check_rows, read_sheet
@@ -32,6 +33,10 @@ def good_row(number: str, region: str = "甲一县", units: str = "甲一县") -
 
 
 class SyntheticBatchImportTests(CasesWorldTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(translation.override("en"))  # the row errors below are compared in English
+
     def test_three_thousand_rows_import_in_one_transaction_with_their_shares(self):
         cases = synthetic_cases(3000, regions=REGIONS, province="SX")
         rows = read_sheet(batch_workbook(cases))
@@ -82,6 +87,10 @@ def _codes(labels):
 
 
 class BadFileTests(CasesWorldTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(translation.override("en"))  # the row errors below are compared in English
+
     def plan(self, data: bytes):
         return check_rows(read_sheet(data), self.batch)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from zhenggai.cases.choices import CaseStatus, ImportStatus
 from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseDecision, CaseImportJob
@@ -70,6 +72,12 @@ class HandlingFormFlowTests(CasesWorldTestCase):
 
 
 class ImportPageFlowTests(CasesWorldTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # Row errors are compared in English: the request and the job run in the reader's language.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.enterContext(translation.override("en"))
+
     def upload(self, data: bytes):
         return self.client.post(
             reverse("cases:batch_import", args=[self.batch.pk]), {"file": SimpleUploadedFile("batch.xlsx", data)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from zhenggai.acceptance import actions as acceptance
 from zhenggai.acceptance.models import PublicNotice
@@ -24,7 +25,8 @@ class NoticePublishingTestCase(AcceptanceViewTestCase):
         return PublicNotice.objects.get(request=request)
 
     def test_a_notice_is_published_when_the_decision_opening_it_commits(self):
-        notice = self.open_notice(run_hooks=True)
+        with translation.override("en"):  # the version's note is written in the active language
+            notice = self.open_notice(run_hooks=True)
         item = PublishedItem.objects.get(key=f"notice:{notice.pk}")
         self.assertEqual((item.kind, item.jurisdiction), (Kind.NOTICE, self.world.units["A"]))
         version = Publication.objects.get(item=item)
