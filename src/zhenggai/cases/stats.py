@@ -130,3 +130,43 @@ def case_statistics(cases: QuerySet, as_of: date | None = None) -> CaseStatistic
         "verified_true": Rate.of(RATE_BASES["verified_true"], as_of, true_ids, closed),
     }
     return stats
+
+
+_PENALTY_PHRASES = (
+    ("ordered_to_correct", "责令改正企业{}家"),
+    ("suspended", "停产整顿{}家"),
+    ("closed_down", "关闭取缔{}家"),
+    ("penalty_cases", "立案处罚{}件"),
+    ("fine_amount", "处罚金额{}万元"),
+    ("administrative_detention", "行政拘留{}人"),
+    ("criminal_detention", "刑事拘留{}人"),
+    ("interviewed_persons", "行政约谈{}人"),
+    ("accountable_persons", "责任追究{}人"),
+)
+
+
+def _percent(rate: Rate) -> str:
+    from zhenggai.stats.phrasing import percent_text
+
+    return percent_text(rate.numerator, rate.denominator)
+
+
+def summary_sentence(stats: CaseStatistics) -> str:
+    """003's sentence on complaint cases ("信访问题办结率达100%，累计责令改正企业596家…"), every number from
+    ``stats``, each rate with its basis; penalties that are zero are left out."""
+    if not stats.total:
+        return "尚无交办信访件"
+    closed, staged, true = stats.rates["all"], stats.rates["with_stage"], stats.rates["verified_true"]
+    text = (
+        f"共受理交办信访件{stats.total}件（重点件{stats.key_cases}件），已办结{closed.numerator}件，"
+        f"办结率{_percent(closed)}（计入阶段性办结为{_percent(staged)}；属实件{true.denominator}件，"
+        f"其办结率为{_percent(true)}）"
+    )
+    penalties = [
+        phrase.format(stats.penalties[name].normalize() if name == "fine_amount" else stats.penalties[name])
+        for name, phrase in _PENALTY_PHRASES
+        if stats.penalties.get(name)
+    ]
+    if penalties:
+        text += "；累计" + "，".join(penalties)
+    return text + "。"

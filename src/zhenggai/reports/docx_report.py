@@ -124,6 +124,10 @@ class ReportContent:
     categories: list[tuple[str, list[ProblemEntry]]]
     overdue: list[ProblemEntry]
     behind: list[ProblemEntry]
+    # The inspection's complaint cases and accountability, as they stand when the report is written
+    # (cases keep no as-of history in the statistics); empty when the inspection has none.
+    cases_text: str = ""
+    accountability_text: str = ""
 
 
 def summary_text(plan_title: str, stats: Statistics) -> str:
@@ -209,7 +213,10 @@ def compose(plan: Plan, as_of: date) -> ReportContent:
     ]
     if None in by_category:
         categories.append((NO_CATEGORY, by_category[None]))
+    cases_text, accountability_text = _cases_and_accountability(plan)
     return ReportContent(
+        cases_text=cases_text,
+        accountability_text=accountability_text,
         plan_title=plan.title,
         as_of=as_of,
         stats=stats,
@@ -433,6 +440,12 @@ def render(content: ReportContent, *, title: str, issuer: str) -> bytes:
             document.add_paragraph(f"{number}.{entry.title}", style="ZG Heading 3")
             document.add_paragraph(f"整改时限：{entry.deadline}；整改进度：{entry.pace_label}。", style="ZG Body")
 
+    if content.cases_text or content.accountability_text:
+        document.add_paragraph(f"{next(headings)}、信访件办理和责任追究情况", style="ZG Heading 1")
+        for text in (content.cases_text, content.accountability_text):
+            if text:
+                document.add_paragraph(text, style="ZG Body")
+
     if content.overdue or content.behind:
         document.add_paragraph(f"{next(headings)}、需要关注的问题", style="ZG Heading 1")
         groups = [("逾期未完成的整改任务", content.overdue), ("未达到序时进度的整改任务", content.behind)]
@@ -451,6 +464,29 @@ def render(content: ReportContent, *, title: str, issuer: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _cases_and_accountability(plan: Plan) -> tuple[str, str]:
+    """The sentences on the plan's inspection's complaint cases in its jurisdiction (handed to it or below, or
+    located there) and on the persons held accountable for the inspection's transferred problems."""
+    from zhenggai.accountability.models import TransferredProblem
+    from zhenggai.accountability.stats import for_problems
+    from zhenggai.cases.models import Case
+    from zhenggai.cases.stats import case_statistics, summary_sentence
+    from zhenggai.organizations.models import path_prefix
+
+    if not plan.inspection_id:
+        return "", ""
+    # Cases handed to the plan's jurisdiction or below, or located there (a province batch's cases in a city).
+    where = path_prefix("batch__jurisdiction__path", plan.jurisdiction.path) | path_prefix(
+        "region__path", plan.jurisdiction.path
+    )
+    cases = Case.objects.filter(batch__inspection_id=plan.inspection_id).filter(where)
+    cases_text = summary_sentence(case_statistics(cases)) if cases.exists() else ""
+    transferred = TransferredProblem.objects.filter(inspection_id=plan.inspection_id)
+    accountability = for_problems(transferred) if transferred.exists() else None
+    accountability_text = accountability.sentence() + "。" if accountability and accountability.person_ids else ""
+    return cases_text, accountability_text
 
 
 def build_report(plan: Plan, as_of: date, *, title: str, issuer: str) -> bytes:
