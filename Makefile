@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python bench/importer_parse.py
 	cd bench && ../$(BIN)/python warnings_job.py --db sqlite && ../$(BIN)/python warnings_job.py --db postgres
 	$(BIN)/python bench/ledger_export.py --db sqlite && $(BIN)/python bench/ledger_export.py --db postgres
+	$(BIN)/python bench/cases_import.py --db sqlite && $(BIN)/python bench/cases_import.py --db postgres
 
 messages: install
 	cd src/zhenggai && ../../$(BIN)/zhenggai makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhenggai compilemessages -l zh_Hans
