@@ -10,6 +10,7 @@ a person marked ``publish_name``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -274,8 +275,9 @@ def publication_payload(inspection: Inspection) -> dict[str, Any]:
     """The public snapshot of an inspection's accountability: whitelisted fields only.
 
     Per problem: number, title, investigation status and the publishable ``outcome`` (never ``findings`` nor
-    the description). Per person: rank, sanction, decision date and post as written; the name only when
-    ``publish_name`` is set (the key is absent otherwise). Then the statistics and 003's sentence. Labels are
+    the description). Per person: rank, sanction and decision date; the name and the post as written only
+    when ``publish_name`` is set (the keys are absent otherwise: a post with a date often names one person,
+    "甲市某局原局长"). Then the statistics and 003's sentence. Labels are
     the documents' Chinese words (``choices.PUBLIC_LABELS``), whatever the publisher's language. Two queries."""
     problems = list(TransferredProblem.objects.filter(inspection=inspection).order_by("pk"))
     persons = AccountablePerson.objects.filter(transferred_problem__in=problems)
@@ -292,10 +294,9 @@ def publication_payload(inspection: Inspection) -> dict[str, Any]:
                 "rank": _labelled(Rank, person.rank),
                 "sanction": _labelled(Sanction, person.sanction),
                 "date": person.decided_on.isoformat() if person.decided_on else None,
-                "post": person.post,
             }
             if person.publish_name:
-                entry["name"] = person.name
+                entry["name"], entry["post"] = person.name, person.post
             people.append(entry)
         rows.append(
             {
@@ -338,6 +339,17 @@ def publication_title(inspection: Inspection) -> str:
 
 
 @transaction.atomic
+def _refuse_hidden_names(inspection: Inspection, payload: dict[str, Any]) -> None:
+    """A name not marked for publication must not reach the portal through free text either (a problem's
+    title or published outcome): refuse, so the office rewrites that text (the names are not repeated)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    hidden = AccountablePerson.objects.filter(transferred_problem__inspection=inspection, publish_name=False)
+    found = sorted({name for name in hidden.values_list("name", flat=True) if len(name) >= 2 and name in text})
+    if found:
+        message = _("The published text names %(count)d persons whose names are not to be published.")
+        raise ValidationError(message % {"count": len(found)} + " " + _("Rewrite the titles or outcomes naming them."))
+
+
 def publish_accountability(inspection: Inspection, *, acting_user: User):
     """Publish (or publish again: a new version of the same item) the inspection's accountability on the portal.
 
@@ -348,11 +360,13 @@ def publish_accountability(inspection: Inspection, *, acting_user: User):
     inspection = Inspection.objects.select_related("inspected_unit").get(pk=inspection.pk)
     if not can_publish(acting_user, inspection):
         raise PermissionDenied(_("Only the office of the inspected jurisdiction publishes its accountability."))
+    payload = publication_payload(inspection)
+    _refuse_hidden_names(inspection, payload)
     return publish(
         kind="accountability",
         key=f"accountability:{inspection.pk}",
         title=publication_title(inspection),
-        payload=publication_payload(inspection),
+        payload=payload,
         jurisdiction=inspection.inspected_unit,
         acting_user=acting_user,
     )

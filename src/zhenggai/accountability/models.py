@@ -55,6 +55,11 @@ class TransferredProblemQuerySet(models.QuerySet):
             return self.none()
         return self if root == "" else self.filter(_condition(root))
 
+    def in_jurisdiction(self, unit) -> TransferredProblemQuerySet:
+        """The problems an office of ``unit`` would see: inspected there or below, or investigated there or below
+        (a city's share of a provincial inspection)."""
+        return self.filter(_condition(unit.path))
+
     def editable_by(self, user) -> TransferredProblemQuerySet:
         """An office changes what it sees (the investigation is its jurisdiction's business)."""
         return self.visible_to(user)

@@ -483,7 +483,9 @@ def _cases_and_accountability(plan: Plan) -> tuple[str, str]:
     )
     cases = Case.objects.filter(batch__inspection_id=plan.inspection_id).filter(where)
     cases_text = summary_sentence(case_statistics(cases)) if cases.exists() else ""
-    transferred = TransferredProblem.objects.filter(inspection_id=plan.inspection_id)
+    # The plan's jurisdiction's share only (a city plan does not speak for the province's accountability);
+    # counts by rank and sanction, never names.
+    transferred = TransferredProblem.objects.filter(inspection_id=plan.inspection_id).in_jurisdiction(plan.jurisdiction)
     accountability = for_problems(transferred) if transferred.exists() else None
     accountability_text = accountability.sentence() + "。" if accountability and accountability.person_ids else ""
     return cases_text, accountability_text

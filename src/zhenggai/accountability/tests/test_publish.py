@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from zhenggai.accountability import actions
@@ -13,7 +13,7 @@ from zhenggai.portal.models import Publication, PublishedItem
 
 TOP_KEYS = {"inspection", "problems", "statistics"}
 PROBLEM_KEYS = {"number", "title", "status", "outcome", "persons"}
-PERSON_KEYS = {"rank", "sanction", "date", "post"}
+PERSON_KEYS = {"rank", "sanction", "date"}  # + name and post, only when marked for publication
 STATISTICS_KEYS = {"persons", "problems", "sentence", "by_rank", "by_sanction", "cross", "problems_by_status"}
 
 
@@ -28,10 +28,9 @@ class PayloadTests(AccountabilityWorldTestCase):
         for problem in payload["problems"]:
             self.assertEqual(set(problem), PROBLEM_KEYS)
         published, hidden = payload["problems"][0]["persons"]
-        self.assertEqual(set(published), PERSON_KEYS | {"name"})
+        self.assertEqual(set(published), PERSON_KEYS | {"name", "post"})
         self.assertEqual(published["name"], PUBLISHED_NAME)
-        self.assertEqual(set(hidden), PERSON_KEYS)
-        self.assertEqual(hidden["post"], "甲市某局科长")
+        self.assertEqual(set(hidden), PERSON_KEYS)  # no post either: with a date it would name the person
         self.assertEqual(set(payload["problems"][1]["persons"][0]), PERSON_KEYS)
         self.assertEqual(
             published,
@@ -44,7 +43,15 @@ class PayloadTests(AccountabilityWorldTestCase):
             },
         )
         text = json.dumps(payload, ensure_ascii=False)
-        for secret in (HIDDEN_NAME, "王乙", "内部调查结论", "党内警告", "省纪委监委", "甲市违规审批问题描述"):
+        for secret in (
+            HIDDEN_NAME,
+            "王乙",
+            "甲市某局科长",
+            "内部调查结论",
+            "党内警告",
+            "省纪委监委",
+            "甲市违规审批问题描述",
+        ):
             self.assertNotIn(secret, text)
         self.assertEqual(
             payload["statistics"]["sentence"],
@@ -75,14 +82,23 @@ class PublishTests(AccountabilityWorldTestCase):
         self.assertEqual(page.status_code, 200)
         text = page.content.decode()
         self.assertIn(PUBLISHED_NAME, text)
-        self.assertIn("甲市某局科长", text)  # the hidden person appears by post …
-        self.assertNotIn(HIDDEN_NAME, text)  # … never by name
+        self.assertNotIn("甲市某局科长", text)  # the hidden person appears neither by post …
+        self.assertNotIn(HIDDEN_NAME, text)  # … nor by name
         self.assertNotIn("内部调查结论", text)
         self.assertIn(version.payload["statistics"]["sentence"], text)
         self.assertIn('name="viewport"', text)
 
         again = actions.publish_accountability(self.inspection, acting_user=office)
         self.assertEqual((again.pk, again.code, again.current_version), (item.pk, item.code, 2))
+
+    def test_a_hidden_name_in_free_text_is_refused(self):
+        problem = self.person["hidden"].transferred_problem
+        actions.update_transferred_problem(
+            problem, acting_user=self.world.users["office_P"], changes={"outcome": f"已对{HIDDEN_NAME}作出处理"}
+        )
+        with self.assertRaises(ValidationError):
+            actions.publish_accountability(self.inspection, acting_user=self.world.users["office_P"])
+        self.assertFalse(PublishedItem.objects.filter(key=f"accountability:{self.inspection.pk}").exists())
 
     def test_who_may_not_publish(self):
         for persona in ("office_A", "office_B", "reviewer_A", "unit_A1", "no_unit"):
