@@ -47,7 +47,7 @@ from zhenggai.core.workdays import add_working_days, is_working_day
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import CLOSED_STATUSES, ItemStatus
 from zhenggai.ledger.models import Plan, Problem
-from zhenggai.portal.actions import publish_opened_notice
+from zhenggai.portal.actions import publish_opened_notice, withdraw_closed_notice
 from zhenggai.progress.actions import can_report
 from zhenggai.progress.choices import ClaimedStatus
 from zhenggai.progress.evidence import check_evidence
@@ -350,6 +350,8 @@ def close_notice(request: AcceptanceRequest, *, acting_user: User) -> StepDecisi
     signed = _sign(request, step, acting_user=acting_user, decision=Decision.PASS, opinion=opinion, now=now)
     notice.closed_at = now
     notice.save(update_fields=["closed_at"])
+    # The portal takes the notice down once this commits (robust: a failure is logged, the decision stands).
+    transaction.on_commit(lambda: withdraw_closed_notice(notice.pk, acting_user.pk), robust=True)
     request.status = RequestStatus.IN_REVIEW
     _advance(request, acting_user=acting_user, now=now)
     return signed
@@ -421,6 +423,11 @@ def handle_objection(objection: Objection, *, acting_user: User, uphold: bool, n
         opinion = _("Objection upheld: %(note)s") % {"note": note.strip()}
         _sign(request, step, acting_user=acting_user, decision=Decision.RETURN, opinion=opinion, now=now)
         PublicNotice.objects.filter(pk=objection.notice_id).update(closed_at=now)
+        # The portal takes the notice down once this commits (robust: a failure is logged, the ruling stands).
+        notice_id = objection.notice_id
+        transaction.on_commit(
+            lambda: withdraw_closed_notice(notice_id, acting_user.pk, objection_upheld=True), robust=True
+        )
         request.status = RequestStatus.RETURNED
         request.save(update_fields=["status"])
     objection.refresh_from_db()

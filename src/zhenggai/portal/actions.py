@@ -22,9 +22,13 @@ are the audit trail in the database.
 
 The portal's own publishers: ``publish_plan`` (the plan and one ``problem`` item per task, through the
 whitelists of ``portal.snapshots``; tasks published earlier but no longer in the plan are withdrawn) and
-``publish_notice`` (an open 公示, linking to its objection page ``/notices/<uuid>/``). A notice is
-published automatically when it opens: the acceptance action that opens it calls
-``publish_opened_notice`` on commit, recorded as published by the user whose decision opened it.
+``publish_notice`` (an open 公示, linking to its objection page ``/notices/<uuid>/``). Only an approved
+or published plan (已审定/已印发) is published, never a draft. A task the office withdrew on its own
+while its plan stayed live stays withdrawn when the plan is published again; ``publish_task`` puts it
+back. A notice is published automatically when it opens (the acceptance action that opens it calls
+``publish_opened_notice`` on commit, recorded as published by the user whose decision opened it) and
+withdrawn when it closes, normally or ended by an upheld objection (``withdraw_closed_notice``, on
+commit of that decision).
 """
 
 from __future__ import annotations
@@ -34,13 +38,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhenggai.acceptance.models import PublicNotice
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.scope import ALL, SUBTREE, scope_for
+from zhenggai.ledger.choices import PlanStatus
 from zhenggai.ledger.models import Plan
 from zhenggai.portal import snapshots
 from zhenggai.portal.models import Kind, Publication, PublishedItem
@@ -55,10 +60,15 @@ __all__ = [
     "publish_notice",
     "publish_opened_notice",
     "publish_plan",
+    "publish_task",
     "withdraw",
+    "withdraw_closed_notice",
 ]
 
 audit = logging.getLogger("zhenggai.audit")
+
+# A draft plan is not public yet: only an approved (已审定) or published (已印发) plan goes on the portal.
+PUBLISHABLE_PLAN_STATUSES = frozenset({PlanStatus.APPROVED, PlanStatus.PUBLISHED})
 
 
 def may_publish(user, jurisdiction: Unit | None) -> bool:
@@ -109,6 +119,24 @@ def _validate(kind: str, key: str, title: str, payload: Any) -> None:
         raise ValidationError({"payload": message}) from None
 
 
+def _locked_item(key: str) -> PublishedItem | None:
+    """The item under ``key``, locked for this transaction, or ``None`` when the key is new."""
+    return PublishedItem.objects.select_for_update(of=("self",)).select_related("jurisdiction").filter(key=key).first()
+
+
+def _existing(*, kind: str, key: str, jurisdiction, acting_user: User, check: bool) -> PublishedItem | None:
+    """The locked item under ``key`` once the publisher may publish it (``None``: a new key)."""
+    try:
+        item = _locked_item(key)
+        if check:
+            _check(acting_user, [jurisdiction] + ([item.jurisdiction] if item else []), what="publication", key=key)
+        if item and item.kind != kind:
+            raise ValidationError({"kind": _("This key was published as another kind.")})
+    except ValidationError as exc:
+        raise _refuse(exc, user=acting_user, what="publication", key=key) from None
+    return item
+
+
 def _publish(
     *,
     kind: str,
@@ -125,20 +153,30 @@ def _publish(
     audited action has already authorised (a notice opened by an acceptance decision)."""
     try:
         _validate(kind, key, title, payload)
-        item = (
-            PublishedItem.objects.select_for_update(of=("self",)).select_related("jurisdiction").filter(key=key).first()
-        )
-        if check:
-            _check(acting_user, [jurisdiction] + ([item.jurisdiction] if item else []), what="publication", key=key)
-        if item and item.kind != kind:
-            raise ValidationError({"kind": _("This key was published as another kind.")})
     except ValidationError as exc:
         raise _refuse(exc, user=acting_user, what="publication", key=key) from None
-    now = timezone.now()
-    title = title.strip()
+    values = {"title": title.strip(), "payload": payload, "jurisdiction": jurisdiction, "parent": parent}
+    item = _existing(kind=kind, key=key, jurisdiction=jurisdiction, acting_user=acting_user, check=check)
     if item is None:
-        item = PublishedItem(kind=kind, key=key)
-    elif item.withdrawn_at is not None:
+        try:
+            # A savepoint: on PostgreSQL a failed insert would otherwise break the whole transaction.
+            with transaction.atomic():
+                return _new_version(PublishedItem(kind=kind, key=key), acting_user=acting_user, note=note, **values)
+        except IntegrityError:
+            # Another publisher inserted the same new key between our look-up and our insert (nothing
+            # to lock before the row exists): publish a new version of the item it created instead.
+            item = _existing(kind=kind, key=key, jurisdiction=jurisdiction, acting_user=acting_user, check=check)
+            if item is None:
+                raise
+            audit.info("portal: %s was first published concurrently; adding a version instead", key)
+    return _new_version(item, acting_user=acting_user, note=note, **values)
+
+
+def _new_version(
+    item: PublishedItem, *, title: str, payload: dict, jurisdiction, parent, acting_user: User, note: str
+) -> PublishedItem:
+    now = timezone.now()
+    if item.withdrawn_at is not None:
         quoted = _("published again after its withdrawal on %(when)s by %(who)s: %(reason)s") % {
             "when": timezone.localtime(item.withdrawn_at).strftime("%Y-%m-%d %H:%M"),
             "who": getattr(item.withdrawn_by, "username", "?"),
@@ -148,7 +186,7 @@ def _publish(
     item.title, item.jurisdiction, item.parent = title, jurisdiction, parent
     item.current_version += 1
     item.published_at = now
-    item.withdrawn_at, item.withdrawn_by, item.withdrawal_reason = None, None, ""
+    item.withdrawn_at, item.withdrawn_by, item.withdrawal_reason, item.withdrawn_alone = None, None, "", False
     item.save()
     Publication.objects.create(
         item=item,
@@ -161,8 +199,8 @@ def _publish(
     )
     audit.info(
         "portal: published %s %s (code %s) version %d by %s%s",
-        kind,
-        key,
+        item.kind,
+        item.key,
         item.code,
         item.current_version,
         acting_user.username,
@@ -194,16 +232,20 @@ def publish(
     )
 
 
-def _withdraw(item: PublishedItem, *, acting_user: User, reason: str, now) -> None:
+def _withdraw(item: PublishedItem, *, acting_user: User, reason: str, now, alone: bool = False) -> None:
     item.withdrawn_at, item.withdrawn_by, item.withdrawal_reason = now, acting_user, reason
-    item.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    item.withdrawn_alone = alone
+    item.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "withdrawn_alone"])
     audit.info("portal: withdrew %s %s (code %s) by %s: %s", item.kind, item.key, item.code, acting_user, reason)
 
 
 @transaction.atomic
 def withdraw(*, key: str, acting_user: User, reason: str) -> PublishedItem:
-    """Take the item under ``key`` (and its live parts) off the portal, with the reason."""
-    item = PublishedItem.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(key=key)
+    """Take the item under ``key`` (and its live parts) off the portal, with the reason.
+
+    A part withdrawn while its parent is live is marked ``withdrawn_alone``: publishing the parent again
+    leaves it withdrawn (the office took it down on purpose)."""
+    item = PublishedItem.objects.select_for_update(of=("self",)).select_related("jurisdiction", "parent").get(key=key)
     reason = (reason or "").strip()
     try:
         _check(acting_user, [item.jurisdiction], what="withdrawal", key=key)
@@ -214,7 +256,8 @@ def withdraw(*, key: str, acting_user: User, reason: str) -> PublishedItem:
     except ValidationError as exc:
         raise _refuse(exc, user=acting_user, what="withdrawal", key=key) from None
     now = timezone.now()
-    _withdraw(item, acting_user=acting_user, reason=reason, now=now)
+    alone = item.parent is not None and item.parent.is_live
+    _withdraw(item, acting_user=acting_user, reason=reason, now=now, alone=alone)
     for part in item.children.select_for_update().filter(withdrawn_at__isnull=True):
         _withdraw(part, acting_user=acting_user, reason=reason, now=now)
     return item
@@ -239,11 +282,14 @@ def notice_key(notice: PublicNotice) -> str:
 def publish_plan(plan: Plan, *, acting_user: User) -> PublishedItem:
     """Publish the plan and each of its tasks as they stand today (whitelists in ``portal.snapshots``).
 
-    Tasks published before that are no longer tasks of the plan (deleted, merged, made an aspect) are
-    withdrawn. Returns the plan's item."""
+    Only an approved or published plan (``ValidationError`` for a draft). Tasks published before that
+    are no longer tasks of the plan (deleted, merged, made an aspect) are withdrawn; a task the office
+    withdrew on its own while the plan stayed live is left withdrawn (``publish_task`` brings it back).
+    Returns the plan's item."""
     plan = Plan.objects.select_related("jurisdiction").get(pk=plan.pk)
     key = plan_key(plan)
     _check(acting_user, [plan.jurisdiction], what="publication", key=key)
+    _require_publishable(plan, acting_user=acting_user, key=key)
     today = timezone.localdate()
     item = _publish(
         kind=Kind.PLAN,
@@ -254,6 +300,12 @@ def publish_plan(plan: Plan, *, acting_user: User) -> PublishedItem:
         acting_user=acting_user,
     )
     tasks = snapshots.public_tasks(plan)
+    kept_down = set(
+        PublishedItem.objects.filter(
+            key__in=[problem_key(task.pk) for task in tasks], withdrawn_at__isnull=False, withdrawn_alone=True
+        ).values_list("key", flat=True)
+    )
+    tasks = [task for task in tasks if problem_key(task.pk) not in kept_down]
     payloads = snapshots.problem_payloads(plan, tasks, today)
     for task in tasks:
         _publish(
@@ -265,12 +317,72 @@ def publish_plan(plan: Plan, *, acting_user: User) -> PublishedItem:
             acting_user=acting_user,
             parent=item,
         )
-    current = {problem_key(task.pk) for task in tasks}
+    current = {problem_key(task.pk) for task in tasks} | kept_down
     now = timezone.now()
     gone = item.children.select_for_update().filter(withdrawn_at__isnull=True).exclude(key__in=current)
     for part in gone:
         _withdraw(part, acting_user=acting_user, reason=_("no longer a task of the published plan"), now=now)
     return item
+
+
+def plan_publishable(plan: Plan) -> bool:
+    """An approved or published plan: a draft is not published (the plan page hides the button)."""
+    return plan.status in PUBLISHABLE_PLAN_STATUSES
+
+
+def _require_publishable(plan: Plan, *, acting_user: User, key: str) -> None:
+    if not plan_publishable(plan):
+        raise _refuse(
+            ValidationError(
+                _("The plan is %(status)s: only an approved or published plan is published on the portal.")
+                % {"status": plan.get_status_display()}
+            ),
+            user=acting_user,
+            what="publication",
+            key=key,
+        )
+
+
+@transaction.atomic
+def publish_task(item: PublishedItem, *, acting_user: User) -> PublishedItem:
+    """Publish again one withdrawn task of a live published plan, as it stands today.
+
+    The explicit way back for a task the office withdrew on its own (publishing the plan again leaves it
+    withdrawn). ``ValidationError`` unless the item is a withdrawn task whose plan item is live, the
+    plan is still approved or published and the problem is still one of its public tasks."""
+    item = PublishedItem.objects.select_related("jurisdiction", "parent").get(pk=item.pk)
+    _check(acting_user, [item.jurisdiction], what="publication", key=item.key)
+    parent = item.parent
+    try:
+        if item.kind != Kind.PROBLEM or parent is None:
+            raise ValidationError(_("Only a task of a published plan is published again this way."))
+        if item.withdrawn_at is None:
+            raise ValidationError(_("This task is on the portal already."))
+        if not parent.is_live:
+            raise ValidationError(_("The plan is not on the portal: publish the plan again instead."))
+    except ValidationError as exc:
+        raise _refuse(exc, user=acting_user, what="publication", key=item.key) from None
+    plan = Plan.objects.select_related("jurisdiction").get(pk=int(parent.key.split(":", 1)[1]))
+    _check(acting_user, [plan.jurisdiction], what="publication", key=item.key)
+    _require_publishable(plan, acting_user=acting_user, key=item.key)
+    task = next((t for t in snapshots.public_tasks(plan) if problem_key(t.pk) == item.key), None)
+    if task is None:
+        raise _refuse(
+            ValidationError(_("This problem is no longer a task of the plan.")),
+            user=acting_user,
+            what="publication",
+            key=item.key,
+        )
+    payload = snapshots.problem_payloads(plan, [task], timezone.localdate())[task.pk]
+    return _publish(
+        kind=Kind.PROBLEM,
+        key=item.key,
+        title=task.title,
+        payload=payload,
+        jurisdiction=plan.jurisdiction,
+        acting_user=acting_user,
+        parent=parent,
+    )
 
 
 def _load_notice(notice: PublicNotice) -> PublicNotice:
@@ -326,3 +438,20 @@ def publish_opened_notice(notice_id: int, acting_user_id: int) -> PublishedItem 
         check=False,
         note=_("published automatically when the notice opened"),
     )
+
+
+@transaction.atomic
+def withdraw_closed_notice(notice_id: int, acting_user_id: int, *, objection_upheld: bool = False) -> bool:
+    """Withdraw a notice's item once the notice has closed (called on commit of the acceptance decision
+    that closed it: the period ended, or an upheld objection ended it early).
+
+    The decision is the authorisation, as for ``publish_opened_notice``: no office check. Nothing happens
+    (``False``) when the notice was never published or its item is already withdrawn."""
+    from zhenggai.accounts.models import User
+
+    item = _locked_item(f"notice:{notice_id}")
+    if item is None or item.withdrawn_at is not None:
+        return False
+    reason = _("Objection upheld: the public notice was ended") if objection_upheld else _("The public notice ended")
+    _withdraw(item, acting_user=User.objects.get(pk=acting_user_id), reason=reason, now=timezone.now())
+    return True

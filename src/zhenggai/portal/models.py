@@ -5,7 +5,7 @@ copies the whitelisted fields of an object into a ``Publication`` row; the publi
 two tables. A ``PublishedItem`` is the stable identity of one published thing (``key``, internal, never
 shown) with its public ``code`` (unguessable, kept for the life of the key); each publish adds a
 ``Publication`` (version 1, 2, …) and never changes an earlier one. Withdrawing hides the item (its pages
-answer 404) and records who, when and why on the item.
+answer 404) and records who, when and why on the item (and whether a part was withdrawn on its own).
 """
 
 from __future__ import annotations
@@ -75,6 +75,9 @@ class PublishedItem(models.Model):
         related_name="+",
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # A part (a plan's task) withdrawn on its own while its parent stayed live: publishing the parent again
+    # must not bring it back (only ``publish_task`` does); parts withdrawn with their parent come back.
+    withdrawn_alone = models.BooleanField(_("withdrawn on its own"), default=False)
 
     objects = PublishedItemQuerySet.as_manager()
 

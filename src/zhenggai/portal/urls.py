@@ -14,6 +14,7 @@ urlpatterns = [
     path("office/plans/<int:pk>/publish/", views.PublishPlanView.as_view(), name="publish_plan"),
     path("office/notices/<int:pk>/publish/", views.PublishNoticeView.as_view(), name="publish_notice"),
     path("office/items/<slug:code>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    path("office/items/<slug:code>/publish/", views.PublishTaskView.as_view(), name="publish_task"),
     # Last: a code is 16 characters of [A-Za-z0-9_-], so it never equals the words above.
     path("<slug:code>/", views.item, name="item"),
 ]

@@ -4,9 +4,11 @@ Public pages read only ``PublishedItem`` and ``Publication`` rows: never the led
 accountability tables. An item is reached by its unguessable code; a withdrawn or unknown code answers
 404 (the same page, so a withdrawn code cannot be told from one never issued). Item pages carry
 ``Cache-Control: public, max-age=300``, an ETag and Last-Modified and answer 304 to a matching
-conditional request; the language comes from a cookie (``ChosenLanguageMiddleware``), so public pages
-say ``Vary: Cookie``. Search results are ``X-Robots-Tag: noindex`` (they repeat the items, which are
-indexed themselves); office pages are ``noindex, nofollow`` and private.
+conditional request (a notice's page changes with the day, when its period ends: its Last-Modified is
+never before the start of today, as its ETag includes the date); the language comes from a cookie
+(``ChosenLanguageMiddleware``), so public pages say ``Vary: Cookie``. Search results are
+``X-Robots-Tag: noindex`` (they repeat the items, which are indexed themselves); office pages
+are ``noindex, nofollow`` and private.
 
 Query counts (pinned in the tests): home 2 (count, page), item 1 (the current version with its item
 and parent), plan item 2 (+ its tasks' current versions), search 2, sitemap 1.
@@ -15,6 +17,7 @@ and parent), plan item 2 (+ its tasks' current versions), search 2, sitemap 1.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -109,7 +112,12 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     stamps = [f"{published.code}:{version.version}"] + [f"{p.item.code}:{p.version}" for p in parts]
     tag = hashlib.sha256("|".join([*stamps, get_language() or "", str(timezone.localdate())]).encode()).hexdigest()
     etag = f'"{tag[:32]}"'
-    modified = max([version.published_at] + [p.published_at for p in parts]).timestamp()
+    modified = max([version.published_at] + [p.published_at for p in parts])
+    if published.kind == Kind.NOTICE:
+        # The page depends on the day (open for objections or ended): a copy from yesterday is stale.
+        start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+        modified = max(modified, start_of_today)
+    modified = modified.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(modified))
     if not_modified is not None:
         return _public(not_modified)
@@ -177,7 +185,7 @@ class OfficeListView(OfficeMixin, View):
     above them any open notice not yet on the portal, with a publish button."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        items = office_items(request.user).select_related("withdrawn_by").order_by("-published_at", "-pk")
+        items = office_items(request.user).select_related("withdrawn_by", "parent").order_by("-published_at", "-pk")
         page = Paginator(items, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
         context = {"page": page, "notices": unpublished_notices(request.user)}
         return render(request, "portal/office_list.html", context)
@@ -194,28 +202,44 @@ class PublishNoticeView(OfficeMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _("Published on the portal (version %(version)s): %(url)s")
-                % {
-                    "version": published.current_version,
-                    "url": request.build_absolute_uri(published.get_absolute_url()),
-                },
-            )
+            _published(request, published)
         return HttpResponseRedirect(reverse("portal:office"))
 
 
+def _published(request: HttpRequest, published: PublishedItem) -> None:
+    messages.success(
+        request,
+        _("Published on the portal (version %(version)s): %(url)s")
+        % {"version": published.current_version, "url": request.build_absolute_uri(published.get_absolute_url())},
+    )
+
+
 class PublishPlanView(OfficeMixin, View):
-    """POST: publish a plan and its tasks (the plan's office or above); 404 for a plan not visible."""
+    """POST: publish a plan and its tasks (the plan's office or above; an approved or published plan);
+    404 for a plan not visible."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
-        published = actions.publish_plan(plan, acting_user=request.user)
-        messages.success(
-            request,
-            _("Published on the portal (version %(version)s): %(url)s")
-            % {"version": published.current_version, "url": request.build_absolute_uri(published.get_absolute_url())},
-        )
+        try:
+            published = actions.publish_plan(plan, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse("ledger:plan_detail", args=[plan.pk]))
+        _published(request, published)
+        return HttpResponseRedirect(reverse("portal:office"))
+
+
+class PublishTaskView(OfficeMixin, View):
+    """POST: publish again one withdrawn task of a live published plan (one of the office's items)."""
+
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
+        published = get_object_or_404(office_items(request.user), code=code)
+        try:
+            published = actions.publish_task(published, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _published(request, published)
         return HttpResponseRedirect(reverse("portal:office"))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django import template
 
-from zhenggai.portal.actions import may_publish
+from zhenggai.portal.actions import may_publish, plan_publishable
 
 register = template.Library()
 
 
 @register.filter
 def publishable_by(plan, user) -> bool:
-    """``{% if plan|publishable_by:user %}``: the plan's office (or above) or an administrator. No query
-    when the plan's jurisdiction and the user's unit are loaded (the plan page loads both)."""
-    return may_publish(user, plan.jurisdiction)
+    """``{% if plan|publishable_by:user %}``: an approved or published plan (never a draft), and the
+    plan's office (or above) or an administrator. No query when the plan's jurisdiction and the user's
+    unit are loaded (the plan page loads both)."""
+    return plan_publishable(plan) and may_publish(user, plan.jurisdiction)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhenggai.ledger import actions as ledger
-from zhenggai.ledger.choices import ItemStatus
+from zhenggai.ledger.choices import ItemStatus, PlanStatus
 from zhenggai.portal import actions
 from zhenggai.portal.models import Kind, Publication, PublishedItem
 from zhenggai.portal.snapshots import PLAN_KEYS, PROBLEM_KEYS
+from zhenggai.portal.tests.world import PortalWorldTestCase, set_status
 from zhenggai.progress import actions as progress
 from zhenggai.progress.actions import ReportInput
 from zhenggai.testing import WorldTestCase, frozen_at
@@ -135,8 +137,37 @@ class PublishTestCase(WorldTestCase):
         # The first version is untouched (append-only).
         self.assertEqual(Publication.objects.get(item=item, version=1).payload, {"cases": 3})
 
+    def first_lookup_misses(self):
+        """The existence check answers "new key" once although the key exists: what a second publisher
+        sees when the first inserts the same new key between its look-up and its insert."""
+        real = actions._locked_item
+        calls = []
 
-class PublishPlanTestCase(WorldTestCase):
+        def lookup(key):
+            calls.append(key)
+            return None if len(calls) == 1 else real(key)
+
+        return mock.patch.object(actions, "_locked_item", side_effect=lookup)
+
+    def test_a_concurrent_first_publication_becomes_a_new_version(self):
+        first = self.publish("office_A")
+        with self.first_lookup_misses():
+            second = self.publish("office_A", payload={"cases": 4})
+        self.assertEqual((second.pk, second.code, second.current_version), (first.pk, first.code, 2))
+        versions = list(Publication.objects.filter(item=first).order_by("version").values_list("version", "payload"))
+        self.assertEqual(versions, [(1, {"cases": 3}), (2, {"cases": 4})])
+        self.assertEqual(PublishedItem.objects.count(), 1)  # and the transaction is still usable
+
+    def test_the_concurrent_path_still_checks_the_existing_items_office(self):
+        self.publish("office_A")
+        with self.first_lookup_misses(), self.assertRaises(PermissionDenied):
+            self.publish("office_B", unit="B")
+        with self.first_lookup_misses(), self.assertRaises(ValidationError):
+            self.publish("office_A", kind=Kind.ACCOUNTABILITY)
+        self.assertEqual(PublishedItem.objects.get().current_version, 1)
+
+
+class PublishPlanTestCase(PortalWorldTestCase):
     """``publish_plan``: the plan, one item per task, whitelisted fields only."""
 
     @classmethod
@@ -235,3 +266,40 @@ class PublishPlanTestCase(WorldTestCase):
         actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"])
         payload = Publication.objects.get(item__key=f"problem:{land_done.pk}").payload
         self.assertEqual(payload["status"], "完成交账销号")
+
+    def test_a_draft_plan_is_not_published(self):
+        set_status(self.world, "A", PlanStatus.DRAFT)
+        with self.assertRaisesMessage(ValidationError, "only an approved or published plan"):
+            actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"])
+        self.assertFalse(PublishedItem.objects.exists())
+        set_status(self.world, "A", PlanStatus.PUBLISHED)
+        self.assertTrue(actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"]).is_live)
+
+    def test_a_task_withdrawn_on_its_own_is_published_again_only_by_hand(self):
+        plan, office = self.world.plans["A"], self.world.users["office_A"]
+        actions.publish_plan(plan, acting_user=office)
+        key = f"problem:{self.world.problems['a2'].pk}"
+        actions.withdraw(key=key, acting_user=office, reason="进展有误")
+        self.assertTrue(PublishedItem.objects.get(key=key).withdrawn_alone)
+        actions.publish_plan(plan, acting_user=office)
+        task = PublishedItem.objects.get(key=key)
+        self.assertEqual((task.is_live, task.current_version, task.withdrawal_reason), (False, 1, "进展有误"))
+        for persona in ("office_B", "unit_A2", "reviewer_A"):
+            with self.subTest(persona=persona), self.assertRaises(PermissionDenied):
+                actions.publish_task(task, acting_user=self.world.users[persona])
+        task = actions.publish_task(task, acting_user=office)
+        self.assertEqual((task.is_live, task.current_version, task.withdrawn_alone), (True, 2, False))
+        self.assertIn("进展有误", Publication.objects.get(item=task, version=2).note)
+        with self.assertRaises(ValidationError):  # already live
+            actions.publish_task(task, acting_user=office)
+
+    def test_a_task_is_not_published_again_by_hand_while_its_plan_is_withdrawn(self):
+        plan, office = self.world.plans["A"], self.world.users["office_A"]
+        actions.publish_plan(plan, acting_user=office)
+        actions.withdraw(key=f"plan:{plan.pk}", acting_user=office, reason="重发")
+        task = PublishedItem.objects.get(key=f"problem:{self.world.problems['a1'].pk}")
+        self.assertFalse(task.withdrawn_alone)  # withdrawn with its plan
+        with self.assertRaises(ValidationError):
+            actions.publish_task(task, acting_user=office)
+        actions.publish_plan(plan, acting_user=office)
+        self.assertTrue(PublishedItem.objects.get(pk=task.pk).is_live)  # came back with its plan

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from zhenggai.portal import actions
-from zhenggai.testing import WorldTestCase
+from zhenggai.portal.tests.world import PortalWorldTestCase
 
 
-class PortalAdminTestCase(WorldTestCase):
+class PortalAdminTestCase(PortalWorldTestCase):
     def test_items_and_their_versions_are_shown_but_not_editable(self):
         item = actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"])
         self.login("system")

@@ -6,15 +6,17 @@ from datetime import date
 
 from django.urls import reverse
 
+from zhenggai.ledger.choices import PlanStatus
 from zhenggai.portal import actions
 from zhenggai.portal.models import PublishedItem
-from zhenggai.testing import WorldTestCase, frozen_at
+from zhenggai.portal.tests.world import PortalWorldTestCase, set_status
+from zhenggai.testing import frozen_at
 
 OFFICES = ("office_A", "office_P", "system")
 NOT_OFFICES = ("reviewer_A", "unit_A1", "supervisor_Aeco", "no_unit")
 
 
-class OfficeViewTestCase(WorldTestCase):
+class OfficeViewTestCase(PortalWorldTestCase):
     def setUp(self) -> None:
         traveller = frozen_at(date(2026, 3, 16))
         traveller.start()
@@ -81,7 +83,7 @@ class OfficeViewTestCase(WorldTestCase):
     def test_the_list_query_count_does_not_grow_with_rows(self):
         actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"])
         self.as_persona("office_A")
-        # session; user; the user's unit (scope); count; page (withdrawn_by joined); the open notices;
+        # session; user; the user's unit (scope); count; page (withdrawn_by and parent joined); the open notices;
         # (no published-key lookup: no open notice); messages read nothing from the database
         with self.assertNumQueries(6):
             response = self.client.get(reverse("portal:office"))
@@ -104,3 +106,35 @@ class OfficeViewTestCase(WorldTestCase):
         self.assertEqual((item.is_live, item.withdrawal_reason), (False, "方案已修订"))
         self.assertFalse(PublishedItem.objects.live().exists())  # its tasks too
         self.assertEqual(self.client.get(item.get_absolute_url()).status_code, 404)
+
+    def test_a_draft_plan_offers_no_publish_button_and_is_refused(self):
+        set_status(self.world, "A", PlanStatus.DRAFT)
+        self.as_persona("office_A")
+        page = self.client.get(reverse("ledger:plan_detail", args=[self.world.plans["A"].pk]))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, 'data-testid="portal-publish-plan"')
+        response = self.client.post(self.publish_url(), follow=True)
+        self.assertEqual(response.redirect_chain[-1][0], reverse("ledger:plan_detail", args=[self.world.plans["A"].pk]))
+        self.assertEqual(len(response.context["messages"]), 1)
+        self.assertFalse(PublishedItem.objects.exists())
+        set_status(self.world, "A", PlanStatus.PUBLISHED)
+        page = self.client.get(reverse("ledger:plan_detail", args=[self.world.plans["A"].pk]))
+        self.assertContains(page, 'data-testid="portal-publish-plan"')
+
+    def test_a_task_withdrawn_on_its_own_can_be_published_again_from_the_list(self):
+        actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"])
+        task = PublishedItem.objects.get(key=f"problem:{self.world.problems['a2'].pk}")
+        actions.withdraw(key=task.key, acting_user=self.world.users["office_A"], reason="进展有误")
+        url = reverse("portal:publish_task", args=[task.code])
+        for persona, status in {"office_B": 404, **dict.fromkeys(NOT_OFFICES, 403)}.items():
+            self.as_persona(persona)
+            with self.subTest(persona=persona):
+                self.assertEqual(self.client.post(url).status_code, status)
+        self.as_persona("office_A")
+        page = self.client.get(reverse("portal:office"))
+        self.assertContains(page, 'data-testid="portal-publish-task"', count=1)
+        response = self.client.post(url, follow=True)
+        self.assertContains(response, f"http://testserver/public/{task.code}/")
+        self.assertTrue(PublishedItem.objects.get(pk=task.pk).is_live)
+        self.assertNotContains(response, 'data-testid="portal-publish-task"')
+        self.assertEqual(self.client.get(url).status_code, 405)

@@ -8,14 +8,15 @@ from django.urls import reverse
 
 from zhenggai.portal import actions
 from zhenggai.portal.models import Kind, Publication, PublishedItem
+from zhenggai.portal.tests.world import PortalWorldTestCase
 from zhenggai.portal.views import PAGE_SIZE
-from zhenggai.testing import WorldTestCase, frozen_at
+from zhenggai.testing import frozen_at
 
 PUBLISHED_ON = date(2026, 3, 16)
 PERSONAS = (None, "office_A", "office_B", "unit_A1", "no_unit")
 
 
-class PublicViewTestCase(WorldTestCase):
+class PublicViewTestCase(PortalWorldTestCase):
     """Plan A published by its office on 2026-03-16 (the plan and its six tasks); plan B not published."""
 
     @classmethod
@@ -176,3 +177,29 @@ class PublicViewTestCase(WorldTestCase):
         self.assertEqual(body.count("<url>"), 6)
         self.assertIn(f"http://testserver{self.plan_item.get_absolute_url()}", body)
         self.assertNotIn(self.task_item.code, body)
+
+    def test_a_notice_page_is_not_stale_on_if_modified_since_after_its_period_ends(self):
+        notice = actions.publish(
+            kind=Kind.NOTICE,
+            key="notice:period",
+            title="第1项 问题a1",
+            payload={
+                "problem": "第1项 问题a1",
+                "starts_on": "2026-03-16",
+                "ends_on": "2026-03-17",
+                "objection_url": "/x/",
+            },
+            jurisdiction=self.world.units["A"],
+            acting_user=self.world.users["office_A"],
+        )
+        url = notice.get_absolute_url()
+        open_page = self.client.get(url)
+        self.assertContains(open_page, 'data-testid="portal-objection-link"')
+        since = open_page["Last-Modified"]
+        self.assertEqual(self.client.get(url, HTTP_IF_MODIFIED_SINCE=since).status_code, 304)  # the same day
+        with frozen_at(date(2026, 3, 18)):
+            ended = self.client.get(url, HTTP_IF_MODIFIED_SINCE=since)
+        self.assertEqual(ended.status_code, 200)
+        self.assertContains(ended, 'data-testid="portal-notice-ended"')
+        self.assertNotContains(ended, 'data-testid="portal-objection-link"')
+        self.assertNotEqual(ended["Last-Modified"], since)
