@@ -15,12 +15,13 @@ not used for cases.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,12 +40,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HANDLING_TEXT_FIELDS",
+    "STALE_IMPORT_AFTER",
     "add_case",
     "batch_due_date",
+    "case_number_date_problem",
     "create_batch",
     "equal_shares",
+    "foreign_unit_problem",
     "frozen_case",
+    "lock_inspection_cases",
     "mark_repeat",
+    "next_position",
     "publish_batch_disclosure",
     "record_handling",
     "require_batch_office",
@@ -56,6 +62,8 @@ __all__ = [
 HANDLING_TEXT_FIELDS = ("investigation", "handling", "accountability")
 ONE = Decimal(1)
 SHARE_STEP = Decimal("0.0001")
+# A queued or running import job silent for this long lost its worker (like exports' STALE_AFTER).
+STALE_IMPORT_AFTER = timedelta(minutes=30)
 
 
 def equal_shares(count: int) -> list[Decimal]:
@@ -70,9 +78,55 @@ def check_shares(shares: Sequence[Decimal]) -> str | None:
     """A message if the shares of one case are not each in (0, 1] or do not sum to 1."""
     if any(s <= 0 or s > 1 for s in shares):
         return _("Each share must be more than 0 and at most 1.")
+    # Stored with 4 decimal places: 0.33333 + 0.66667 adds up to 1 here but not once rounded.
+    if any(s != s.quantize(SHARE_STEP) for s in shares):
+        return _("A share has at most 4 decimal places.")
     if sum(shares, Decimal(0)) != ONE:
         return _("The shares of a case must add up to 1 (they add up to %(sum)s).") % {"sum": sum(shares)}
     return None
+
+
+def case_number_date_problem(batch: CaseBatch, received_on: date | None) -> str | None:
+    """A message if the date in a case number is after the batch's hand-over or in the future."""
+    if received_on is None:
+        return None
+    if received_on > batch.handed_over_on:
+        return _("The case number's date %(date)s is after the batch was handed over (%(handed)s).") % {
+            "date": received_on.isoformat(),
+            "handed": batch.handed_over_on.isoformat(),
+        }
+    if received_on > timezone.localdate():
+        return _("The case number's date %(date)s is in the future.") % {"date": received_on.isoformat()}
+    return None
+
+
+def foreign_unit_problem(batch: CaseBatch, unit: Unit, *, region: bool = False) -> str | None:
+    """A message if ``unit`` (a responsible unit, or the case's region) is outside the batch's jurisdiction."""
+    if unit.path.startswith(batch.jurisdiction.path):
+        return None
+    if region:
+        return _("Region %(name)s is outside the batch's jurisdiction.") % {"name": unit.name}
+    return _("Responsible unit %(name)s is outside the batch's jurisdiction.") % {"name": unit.name}
+
+
+def lock_inspection_cases(batch: CaseBatch) -> CaseBatch:
+    """Lock the batch's inspection, then the batch, and return the locked batch.
+
+    Case numbers are unique per inspection, so adding cases to any batch of it is serialised on the
+    inspection row (FOR NO KEY UPDATE: rows referencing the inspection can still be inserted meanwhile);
+    the batch lock keeps its serial numbers (positions) in order. Always in this order (no deadlock).
+    """
+    from zhenggai.ledger.models import Inspection
+
+    Inspection.objects.select_for_update(no_key=True).filter(pk=batch.inspection_id).values_list("pk").get()
+    return (
+        CaseBatch.objects.select_for_update(no_key=True, of=("self",)).select_related("jurisdiction").get(pk=batch.pk)
+    )
+
+
+def next_position(batch: CaseBatch) -> int:
+    """The serial number after the batch's last case (call with the batch locked)."""
+    return (Case.objects.filter(batch=batch).aggregate(m=Max("position"))["m"] or 0) + 1
 
 
 def require_batch_office(batch_or_jurisdiction, user: User) -> None:
@@ -121,8 +175,9 @@ def create_batch(
 ) -> CaseBatch:
     """A new batch (第N批); its due date is given or follows the rule. ``ValidationError`` on a number taken."""
     require_batch_office(jurisdiction, acting_user)
-    if CaseBatch.objects.filter(inspection=inspection, number=number).exists():
-        raise ValidationError({"number": _("This inspection already has batch %(n)s.") % {"n": number}})
+    taken = ValidationError({"number": _("This inspection already has batch %(n)s.") % {"n": number}})
+    if _batch_number_taken(inspection, number):
+        raise taken
     batch = CaseBatch(
         inspection=inspection,
         number=number,
@@ -133,9 +188,21 @@ def create_batch(
         due_date=due_date or batch_due_date(inspection, handed_over_on, deadline_days),
         jurisdiction=jurisdiction,
     )
-    batch.full_clean()
-    stamp(batch, acting_user, "create batch").save()
+    batch.full_clean(validate_constraints=False)  # the unique number: checked above, enforced below
+    try:
+        with transaction.atomic():  # a savepoint: two offices may create the same batch at once
+            stamp(batch, acting_user, "create batch").save()
+    except IntegrityError:
+        raise taken from None
     return batch
+
+
+def _batch_number_taken(inspection: Inspection, number: int) -> bool:
+    return CaseBatch.objects.filter(inspection=inspection, number=number).exists()
+
+
+def _case_number_taken(inspection_id: int, number: str) -> bool:
+    return Case.objects.filter(inspection_id=inspection_id, number=number).exists()
 
 
 # Cases -----------------------------------------------------------------------------------------------
@@ -173,9 +240,15 @@ def add_case(
     """One case by hand (the import creates many at once with the same rules). ``units``: units (equal
     shares) or ``(unit, share)`` pairs summing to 1."""
     require_batch_office(batch, acting_user)
+    batch = lock_inspection_cases(batch)
     pairs = [u if isinstance(u, tuple) else (u, None) for u in units]
     if not pairs:
         raise ValidationError({"units": _("Name at least one responsible unit.")})
+    if foreign := [m for u, _s in pairs if (m := foreign_unit_problem(batch, u))]:
+        raise ValidationError({"units": foreign})
+    region = fields.get("region")
+    if region is not None and (message := foreign_unit_problem(batch, region, region=True)):
+        raise ValidationError({"region": message})
     if any(share is None for _u, share in pairs):
         pairs = list(zip([u for u, _s in pairs], equal_shares(len(pairs)), strict=True))
     if message := check_shares([share for _u, share in pairs]):
@@ -188,12 +261,19 @@ def add_case(
     case = case_from_number(batch, number, content=content.strip(), **fields)
     if not case.number:
         raise ValidationError({"number": _("A case needs its case number.")})
-    if Case.objects.filter(inspection_id=batch.inspection_id, number=case.number).exists():
-        raise ValidationError({"number": _("Case number %(n)s is already in this inspection.") % {"n": case.number}})
+    if message := case_number_date_problem(batch, case.number_date):
+        raise ValidationError({"number": message})
+    taken = ValidationError({"number": _("Case number %(n)s is already in this inspection.") % {"n": case.number}})
+    if _case_number_taken(batch.inspection_id, case.number):
+        raise taken
     if not case.position:
-        case.position = batch.cases.count() + 1
-    case.full_clean(exclude=["batch", "inspection"])
-    stamp(case, acting_user, "add case").save()
+        case.position = next_position(batch)  # after the lock: two cases added at once get two serials
+    case.full_clean(exclude=["batch", "inspection"], validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: the database has the last word on the unique number
+            stamp(case, acting_user, "add case").save()
+    except IntegrityError:
+        raise taken from None
     for unit, share in pairs:
         stamp(CaseAssignment(case=case, unit=unit, share=share), acting_user, "add case").save()
     return case
@@ -313,8 +393,22 @@ def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User) -> Cas
             raise ValidationError({"repeat_of": _("A case repeats another case of the same inspection.")})
         if not Case.objects.visible_to(acting_user).filter(pk=repeat_of.pk).exists():
             raise PermissionDenied(_("You do not see that case."))
+        if _repeats(repeat_of.pk, current.pk):
+            raise ValidationError({"repeat_of": _("That case already repeats this one (the links would go round).")})
     current.repeat_of = repeat_of
     return _save(current, acting_user, "mark repeat")
+
+
+def _repeats(start: int, target: int) -> bool:
+    """Whether the chain of repeat links from case ``start`` reaches case ``target`` (one query a link)."""
+    seen: set[int] = set()
+    pk: int | None = start
+    while pk is not None and pk not in seen:
+        if pk == target:
+            return True
+        seen.add(pk)
+        pk = Case.objects.filter(pk=pk).values_list("repeat_of_id", flat=True).first()
+    return False
 
 
 # Disclosure ------------------------------------------------------------------------------------------
@@ -350,16 +444,27 @@ def request_import(batch: CaseBatch, data: bytes, *, acting_user: User):
     from functools import partial
 
     from django.core.files.base import ContentFile
-    from django.db import IntegrityError
 
+    from zhenggai.cases.choices import ImportStatus
     from zhenggai.cases.models import CaseImportJob
 
     require_batch_office(batch, acting_user)
+    now = timezone.now()
+    # A job whose worker died stays queued or running and would block the batch for good (one active
+    # import per batch): silent for STALE_IMPORT_AFTER, it is marked failed (the task's updates and its
+    # import are conditional on its status, so a late worker does nothing).
+    CaseImportJob.objects.filter(batch=batch).active().filter(updated_at__lt=now - STALE_IMPORT_AFTER).update(
+        status=ImportStatus.FAILED,
+        error=_("The import was interrupted (no progress for %(minutes)d minutes).")
+        % {"minutes": STALE_IMPORT_AFTER.total_seconds() // 60},
+        finished_at=now,
+        updated_at=now,
+    )
     active = CaseImportJob.objects.filter(batch=batch).active().first()
     if active is not None:
         return active
     digest = hashlib.sha256(data).hexdigest()
-    job = CaseImportJob(requested_by=acting_user, batch=batch, sha256=digest)
+    job = CaseImportJob(requested_by=acting_user, batch=batch, sha256=digest, created_at=now, updated_at=now)
     job.file.save(f"{digest[:16]}.xlsx", ContentFile(data), save=False)
     try:
         with transaction.atomic():
@@ -367,6 +472,9 @@ def request_import(batch: CaseBatch, data: bytes, *, acting_user: User):
     except IntegrityError:
         job.file.storage.delete(job.file.name)
         return CaseImportJob.objects.filter(batch=batch).active().get()
+    except BaseException:
+        job.file.storage.delete(job.file.name)  # not left behind by a failed request
+        raise
     transaction.on_commit(partial(_enqueue_import, job.pk))
     return job
 

@@ -1,7 +1,9 @@
 """Importing a batch file: upload → dry run with row errors → confirm (all or nothing); large files in a job.
 
 Only the batch's office (``CaseBatch.objects.manageable_by``) may import (403 otherwise; 404 for a batch
-outside the user's sight). Up to ``EXPORT_SYNC_MAX_ROWS`` data rows the dry run is shown at once and the
+outside the user's sight). The upload is at most 5 MB, and ``batch_import.MAX_UNCOMPRESSED_BYTES`` once
+unpacked; the request reads at most ``EXPORT_SYNC_MAX_ROWS`` + 1 data rows to decide. Up to
+``EXPORT_SYNC_MAX_ROWS`` data rows the dry run is shown at once and the
 file waits in the session (base64, with the SHA-256 of the bytes checked) for the confirmation, which
 checks it again and applies it. Above, the file is stored and a ``CaseImportJob`` checks and imports
 it in the background; its page polls a progress fragment (htmx) and lists the row errors at the end.
@@ -57,7 +59,8 @@ def batch_import(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "cases/batch_import.html", context, status=400)
     data = form.cleaned_data["file"].read()
     try:
-        rows = read_sheet(data)
+        # Read only as far as deciding needs: a file above the limit is read again, whole, by the job.
+        rows = read_sheet(data, limit=settings.EXPORT_SYNC_MAX_ROWS + 1)
     except ValidationError as exc:
         form.add_error("file", exc.messages)
         return render(request, "cases/batch_import.html", context, status=400)

@@ -151,6 +151,11 @@ def _percent(rate: Rate) -> str:
     return percent_text(rate.numerator, rate.denominator)
 
 
+def _plain(amount: Decimal) -> str:
+    """``3200.0000`` → ``3200``, ``3200.8520`` → ``3200.852``: no trailing zeros and never ``3.2E+3``."""
+    return format(amount.normalize(), "f")
+
+
 def summary_sentence(stats: CaseStatistics) -> str:
     """003's sentence on complaint cases ("信访问题办结率达100%，累计责令改正企业596家…"), every number from
     ``stats``, each rate with its basis; penalties that are zero are left out."""
@@ -163,7 +168,7 @@ def summary_sentence(stats: CaseStatistics) -> str:
         f"其办结率为{_percent(true)}）"
     )
     penalties = [
-        phrase.format(stats.penalties[name].normalize() if name == "fine_amount" else stats.penalties[name])
+        phrase.format(_plain(stats.penalties[name]) if name == "fine_amount" else stats.penalties[name])
         for name, phrase in _PENALTY_PHRASES
         if stats.penalties.get(name)
     ]

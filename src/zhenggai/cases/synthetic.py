@@ -82,7 +82,8 @@ def synthetic_cases(
     cases = []
     per_day: dict[date, int] = {}
     for index in range(n):
-        day = start + timedelta(days=index * 20 // max(n, 1))
+        # Received on ``start`` and the two days before: a batch holds what came in before its hand-over.
+        day = start - timedelta(days=index * 3 // max(n, 1))
         per_day[day] = per_day.get(day, 0) + 1
         channel = rng.choices(("来电", "来信", "微信"), weights=(6, 3, 1))[0]
         letter = {"来电": "D", "来信": "X", "微信": "W"}[channel]

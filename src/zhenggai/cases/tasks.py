@@ -4,7 +4,9 @@
 reads the stored workbook, checks every row (``batch_import.check_rows``) reporting ``rows_done``
 every 500 rows, and then either records the row errors (status failed, nothing imported) or imports
 everything in one transaction as the requester (``apply_import``) and records the count. An
-unexpected error is logged and the requester sees a plain message.
+unexpected error is logged and the requester sees a plain message. A job silent for
+``actions.STALE_IMPORT_AFTER`` is marked failed by the next request for the batch; if its worker was
+only slow, it then imports nothing (the job row is locked and checked before importing).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +53,12 @@ def import_batch(job_id: int) -> dict:
             errors = [{"row": e.row, "number": e.number, "message": e.message} for e in plan.errors]
             _finish(job_id, ImportStatus.FAILED, rows_done=len(rows), errors=errors[:MAX_STORED_ERRORS])
             return {"job": job_id, "status": ImportStatus.FAILED.value, "imported": 0}
-        imported = apply_import(plan, job.batch, acting_user=job.requested_by)
+        with transaction.atomic():
+            # Marked failed meanwhile (no progress for a long time, see actions.request_import) and maybe
+            # replaced by a new job: this late worker imports nothing.
+            if not CaseImportJob.objects.select_for_update().filter(pk=job_id, status=ImportStatus.RUNNING).exists():
+                return {"job": job_id, "status": "skipped", "imported": 0}
+            imported = apply_import(plan, job.batch, acting_user=job.requested_by)
     except (ValidationError, PermissionDenied) as exc:
         _finish(job_id, ImportStatus.FAILED, error=" ".join(getattr(exc, "messages", [str(exc)])))
         return {"job": job_id, "status": ImportStatus.FAILED.value, "imported": 0}

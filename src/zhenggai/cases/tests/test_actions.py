@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhenggai.acceptance.signatures import content_hash
 from zhenggai.cases import actions
 from zhenggai.cases.choices import CaseStatus, Findings
-from zhenggai.cases.models import CaseDecision
+from zhenggai.cases.models import Case, CaseBatch, CaseDecision
 from zhenggai.cases.tests.world import CasesWorldTestCase
 from zhenggai.core.errors import ConflictError
 
@@ -168,3 +169,80 @@ class HandlingTests(CasesWorldTestCase):
         self.assertEqual(self.cases["co"].repeat_of, self.cases["a1"])
         with self.assertRaises(ValidationError):
             actions.mark_repeat(self.cases["a1"], self.cases["a1"], acting_user=self.world.users["office_A"])
+
+
+class ReviewFixTests(CasesWorldTestCase):
+    """Found in review: foreign units, dates after the hand-over, races on unique numbers, repeat cycles."""
+
+    def add(self, batch=None, **kw):
+        fields = {"number": "D3HE202505270001", "content": "废水", "units": [self.world.units["A1"]]} | kw
+        return actions.add_case(batch or self.batch, acting_user=self.world.users["office_P"], **fields)
+
+    def batch_of(self, key: str, number: int):
+        return actions.create_batch(
+            acting_user=self.world.users["office_P"],
+            inspection=self.inspection,
+            number=number,
+            handed_over_on=date(2025, 5, 29),
+            jurisdiction=self.world.units[key],
+        )
+
+    def test_a_unit_or_region_outside_the_batch_jurisdiction_is_refused(self):
+        u, batch = self.world.units, self.batch_of("A", 2)
+        with self.assertRaises(ValidationError) as caught:
+            self.add(batch, units=[u["A1"], u["B1"]])
+        self.assertIn("units", caught.exception.message_dict)
+        with self.assertRaises(ValidationError) as caught:
+            self.add(batch, region=u["B1"])
+        self.assertIn("region", caught.exception.message_dict)
+        self.assertEqual(self.add(batch, region=u["A2"], units=[u["A2"]]).batch, batch)
+
+    def test_a_number_dated_after_the_hand_over_is_refused(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.add(number="D3HE202505300001")
+        self.assertIn("number", caught.exception.message_dict)
+
+    def test_a_share_with_five_decimal_places_is_refused(self):
+        u = self.world.units
+        with self.assertRaises(ValidationError):
+            self.add(units=[(u["A1"], Decimal("0.33333")), (u["A2"], Decimal("0.66667"))])
+
+    def test_a_number_taken_at_the_last_moment_is_a_validation_error(self):
+        other = self.batch_of("P", 2)
+
+        def taken_meanwhile(case, *args, **kwargs):  # another request commits the same number now
+            Case.objects.create(
+                inspection=self.inspection, batch=other, number=case.number, content="x", due_date=date(2025, 6, 8)
+            )
+
+        with mock.patch.object(Case, "full_clean", autospec=True, side_effect=taken_meanwhile):
+            with self.assertRaises(ValidationError) as caught:
+                self.add()
+        self.assertIn("number", caught.exception.message_dict)
+
+    def test_a_batch_number_taken_at_the_last_moment_is_a_validation_error(self):
+        def taken_meanwhile(batch, *args, **kwargs):
+            CaseBatch.objects.create(
+                inspection=batch.inspection,
+                number=batch.number,
+                handed_over_on=batch.handed_over_on,
+                due_date=batch.due_date,
+                jurisdiction=batch.jurisdiction,
+            )
+
+        with mock.patch.object(CaseBatch, "full_clean", autospec=True, side_effect=taken_meanwhile):
+            with self.assertRaises(ValidationError) as caught:
+                self.batch_of("P", 7)
+        self.assertIn("number", caught.exception.message_dict)
+
+    def test_repeat_links_cannot_go_round(self):
+        office = self.world.users["office_P"]
+        actions.mark_repeat(self.cases["co"], self.cases["a1"], acting_user=office)  # co → a1
+        with self.assertRaises(ValidationError):
+            actions.mark_repeat(self.cases["a1"], self.cases["co"], acting_user=office)  # a1 → co → a1
+        actions.mark_repeat(self.cases["b1"], self.cases["co"], acting_user=office)  # b1 → co → a1
+        with self.assertRaises(ValidationError):
+            actions.mark_repeat(self.cases["a1"], self.cases["b1"], acting_user=office)  # a1 → b1 → co → a1
+        actions.mark_repeat(self.cases["land"], self.cases["b1"], acting_user=office)  # not a cycle
+        self.cases["land"].refresh_from_db()
+        self.assertEqual(self.cases["land"].repeat_of, self.cases["b1"])

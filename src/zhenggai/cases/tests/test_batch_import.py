@@ -44,10 +44,11 @@ class SyntheticBatchImportTests(CasesWorldTestCase):
         plan = check_rows(rows, self.batch)
         self.assertEqual(plan.errors, [])
         before = Case.objects.count()
-        # SAVEPOINT and RELEASE (the test's transaction), 1 lock the batch, 6 "already there?" chunks of 500
-        # numbers, then per 500 rows one INSERT of cases and one of their history (6 + 6), the same for the
+        # SAVEPOINT and RELEASE (the test's transaction), 2 lock the inspection and the batch, 6 "already
+        # there?" chunks of 500 numbers, 1 the batch's last serial number, SAVEPOINT and RELEASE around the
+        # cases, then per 500 rows one INSERT of cases and one of their history (6 + 6), the same for the
         # ~3 200 assignments (7 + 7): a constant per thousand rows.
-        with self.assertNumQueries(2 + 1 + 6 + 6 * 2 + 7 * 2):
+        with self.assertNumQueries(2 + 2 + 6 + 1 + 2 + 6 * 2 + 7 * 2):
             count = apply_import(plan, self.batch, acting_user=self.world.users["office_P"])
         self.assertEqual(count, 3000)
         self.assertEqual(Case.objects.count() - before, 3000)
@@ -97,15 +98,15 @@ class BadFileTests(CasesWorldTestCase):
     def test_row_errors_and_nothing_imported(self):
         data = workbook(
             [
-                good_row("D3HE202506010001"),
-                good_row("D3HE202506010001"),  # repeated in the file
+                good_row("D3HE202505270001"),
+                good_row("D3HE202505270001"),  # repeated in the file
                 good_row("D3HE202505280001"),  # already in the inspection (world case a1)
-                good_row("D3HE202506010003", region="丙县"),  # unknown region
+                good_row("D3HE202505270003", region="丙县"),  # unknown region
                 good_row("D3HE202502300004"),  # 30 February
-                good_row("D3HE202506010005", units="甲一县（0.6）、甲二县（0.6）"),  # shares sum to 1.2
-                good_row("D3HE202506010006", units="不存在局"),  # unknown unit
-                [7, "D3HE202506010007", "甲一县", "", "大气", "来电", "", "", "甲一县"],  # no complaint
-                [8, "D3HE202506010008", "甲一县", "废气", "光污染", "飞鸽", "", "", "甲一县"],  # type, channel
+                good_row("D3HE202505270005", units="甲一县（0.6）、甲二县（0.6）"),  # shares sum to 1.2
+                good_row("D3HE202505270006", units="不存在局"),  # unknown unit
+                [7, "D3HE202505270007", "甲一县", "", "大气", "来电", "", "", "甲一县"],  # no complaint
+                [8, "D3HE202505270008", "甲一县", "废气", "光污染", "飞鸽", "", "", "甲一县"],  # type, channel
                 good_row("第五批-0009"),  # another format: kept as text, not an error
             ]
         )
@@ -155,16 +156,22 @@ class BadFileTests(CasesWorldTestCase):
             handed_over_on=date(2025, 5, 30),
             jurisdiction=self.world.units["A"],
         )
-        plan = check_rows(read_sheet(workbook([good_row("D3HE202506010001", region="乙一县", units="乙一县")])), batch)
-        self.assertEqual([e.message for e in plan.errors], ["Region 乙一县 is outside the batch's jurisdiction."])
+        plan = check_rows(read_sheet(workbook([good_row("D3HE202505270001", region="乙一县", units="乙一县")])), batch)
+        self.assertEqual(
+            [e.message for e in plan.errors],
+            [
+                "Region 乙一县 is outside the batch's jurisdiction.",
+                "Responsible unit 乙一县 is outside the batch's jurisdiction.",
+            ],
+        )
 
     def test_labels_in_another_order_with_suffixes_and_percent_shares(self):
         header = ["责任单位", "举报内容摘要", "交办编号", "行政区域*", "是否重点"]
-        data = workbook([["甲一县 60%、甲二县 40%", "噪声扰民", "X3HE202506020001", "甲二县", "是"]], header=header)
+        data = workbook([["甲一县 60%、甲二县 40%", "噪声扰民", "X3HE202505270001", "甲二县", "是"]], header=header)
         plan = self.plan(data)
         self.assertEqual(plan.errors, [])
         apply_import(plan, self.batch, acting_user=self.world.users["office_P"])
-        case = Case.objects.get(number="X3HE202506020001")
+        case = Case.objects.get(number="X3HE202505270001")
         self.assertTrue(case.is_key)
         self.assertEqual(case.channel, "letter")  # from the number's letter
         self.assertEqual(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from zhenggai.cases import batch_import, import_views
 from zhenggai.cases.choices import CaseStatus, ImportStatus
 from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseDecision, CaseImportJob
 from zhenggai.cases.synthetic import batch_workbook, synthetic_cases
@@ -147,3 +150,21 @@ class ImportPageFlowTests(CasesWorldTestCase):
             job.errors, [{"row": 10, "number": cases[7].number, "message": "Unknown responsible unit: 不存在局"}]
         )
         self.assertEqual(Case.objects.count(), before)
+
+    def test_a_workbook_too_large_once_unpacked_is_refused(self):
+        self.login("office_P")
+        with mock.patch.object(batch_import, "MAX_UNCOMPRESSED_BYTES", 1000):
+            response = self.upload(batch_workbook(synthetic_cases(5, regions=REGIONS)))
+        self.assertContains(response, "too large once unpacked", status_code=400)
+        self.assertFalse(CaseImportJob.objects.exists())
+
+    @override_settings(EXPORT_SYNC_MAX_ROWS=5)
+    def test_the_request_reads_only_as_far_as_deciding_needs(self):
+        self.login("office_P")
+        with mock.patch.object(import_views, "read_sheet", wraps=batch_import.read_sheet) as reading:
+            with self.captureOnCommitCallbacks(execute=False):
+                response = self.upload(batch_workbook(synthetic_cases(40, regions=REGIONS)))
+        self.assertEqual(reading.call_args.kwargs, {"limit": 6})
+        job = CaseImportJob.objects.get()
+        self.addCleanup(job.file.storage.delete, job.file.name)
+        self.assertRedirects(response, reverse("cases:job_detail", args=[job.pk]))

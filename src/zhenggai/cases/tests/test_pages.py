@@ -132,7 +132,7 @@ class CasePageQueryCountTests(CasesWorldTestCase):
             actions.add_case(
                 self.batch,
                 acting_user=self.world.users["office_P"],
-                number=f"D3HE20250601{n:04d}",
+                number=f"D3HE20250527{n:04d}",
                 content="废气",
                 units=[self.world.units["A1"], self.world.units["A2"]],
                 region=self.world.units["A1"],

@@ -9,6 +9,7 @@ from decimal import Decimal
 from docx import Document
 
 from zhenggai.cases import actions
+from zhenggai.cases.models import Case
 from zhenggai.cases.stats import case_statistics, summary_sentence
 from zhenggai.cases.tests.world import CasesWorldTestCase
 from zhenggai.reports.docx_report import compose, render
@@ -38,3 +39,15 @@ class ReportSectionTests(CasesWorldTestCase):
 
     def test_no_cases_no_sentence(self):
         self.assertEqual(summary_sentence(case_statistics(self.cases["a1"].__class__.objects.none())), "尚无交办信访件")
+
+    def test_fine_amounts_are_written_as_plain_decimals(self):
+        case = self.cases["a1"]
+        for amount, written in (
+            ("3200", "处罚金额3200万元"),
+            ("3200.852", "处罚金额3200.852万元"),
+            ("0.5", "处罚金额0.5万元"),
+        ):
+            with self.subTest(amount=amount):
+                Case.objects.filter(pk=case.pk).update(fine_amount=Decimal(amount))
+                sentence = summary_sentence(case_statistics(Case.objects.filter(pk=case.pk)))
+                self.assertIn(written + "。", sentence)
