@@ -62,6 +62,8 @@ def test_office_publishes_visitor_objects_to_a_notice_from_the_portal(page: Page
         changes={"title": "城区河道黑臭水体整治", "description": "城区河道沿线生活污水直排，水体黑臭。"},
     )
 
+    ledger.set_plan_status(plan, "approved", acting_user=world.users["system"])  # drafts are not published
+
     # The city office publishes its plan from the plan page.
     sign_in(page, live_server.url, "office_a", reverse("ledger:plan_detail", args=[plan.pk]))
     page.get_by_test_id("portal-publish-plan").click()
