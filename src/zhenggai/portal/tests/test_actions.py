@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import ItemStatus, PlanStatus
@@ -269,7 +270,8 @@ class PublishPlanTestCase(PortalWorldTestCase):
 
     def test_a_draft_plan_is_not_published(self):
         set_status(self.world, "A", PlanStatus.DRAFT)
-        with self.assertRaisesMessage(ValidationError, "only an approved or published plan"):
+        refused = self.assertRaisesMessage(ValidationError, "only an approved or published plan")
+        with translation.override("en"), refused:
             actions.publish_plan(self.world.plans["A"], acting_user=self.world.users["office_A"])
         self.assertFalse(PublishedItem.objects.exists())
         set_status(self.world, "A", PlanStatus.PUBLISHED)
