@@ -8,35 +8,25 @@ shows up as a stale last run on the admin's job page and the dashboard.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+from zhenggai.core.daily import next_daily_run, schedule_daily
 from zhenggai.progress import jobs
 
 __all__ = ["next_scan_time", "refresh_problem_warnings", "scan_warnings", "schedule_next_scan"]
 
 
 def next_scan_time(now: datetime | None = None) -> datetime:
-    now = timezone.localtime(now or timezone.now())
-    at = timezone.make_aware(datetime.combine(now.date(), time(hour=settings.WARNING_SCAN_HOUR)))
-    return at if at > now else at + timedelta(days=1)
+    return next_daily_run(settings.WARNING_SCAN_HOUR, now)
 
 
 def schedule_next_scan(now: datetime | None = None) -> bool:
     """Enqueue the next daily scan unless one is already waiting (database queue only)."""
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
-        return False
-    from django_tasks_db.models import DBTaskResult
-
-    # Waiting = READY whatever its run_after (``ready()`` would leave out tomorrow's scan).
-    waiting = DBTaskResult.objects.filter(status="READY", task_path=scan_warnings.module_path)
-    if waiting.filter(args_kwargs__args__1="schedule").exists():
-        return False
-    scan_warnings.using(run_after=next_scan_time(now)).enqueue(None, "schedule")
-    return True
+    return schedule_daily(scan_warnings, settings.WARNING_SCAN_HOUR, now)
 
 
 @task

@@ -10,13 +10,13 @@ most ``CATCH_UP_DAYS``), so a chart has no hole for a night the worker was down.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Max
 from django.tasks import task
 from django.utils import timezone
 
+from zhenggai.core.daily import next_daily_run, schedule_daily
 from zhenggai.stats.actions import take_snapshots
 from zhenggai.stats.models import DailySnapshot
 
@@ -29,9 +29,7 @@ CATCH_UP_DAYS = 31
 
 
 def next_run_time(now: datetime | None = None) -> datetime:
-    now = timezone.localtime(now or timezone.now())
-    at = timezone.make_aware(datetime.combine(now.date(), time(hour=SNAPSHOT_HOUR)))
-    return at if at > now else at + timedelta(days=1)
+    return next_daily_run(SNAPSHOT_HOUR, now)
 
 
 def days_to_take(today: date) -> list[date]:
@@ -44,16 +42,7 @@ def days_to_take(today: date) -> list[date]:
 
 def schedule_next(now: datetime | None = None) -> bool:
     """Enqueue the next daily run unless one is already waiting (database queue only)."""
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
-        return False
-    from django_tasks_db.models import DBTaskResult
-
-    # Waiting = READY whatever its run_after (``ready()`` would leave out tomorrow's run).
-    waiting = DBTaskResult.objects.filter(status="READY", task_path=take_daily_snapshots.module_path)
-    if waiting.filter(args_kwargs__args__1="schedule").exists():
-        return False
-    take_daily_snapshots.using(run_after=next_run_time(now)).enqueue(None, "schedule")
-    return True
+    return schedule_daily(take_daily_snapshots, SNAPSHOT_HOUR, now)
 
 
 @task
