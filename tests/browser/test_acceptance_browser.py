@@ -12,19 +12,16 @@ the database instead (see the comments there).
 
 from __future__ import annotations
 
-import importlib
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import default_chains, sign_in
 from zhenggai.acceptance.models import (
-    AcceptanceChain,
     AcceptanceRequest,
     Objection,
     PublicNotice,
@@ -41,23 +38,6 @@ from zhenggai.testing import PASSWORD, build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
-    """Start a fresh session as ``username`` and land on ``next_path``."""
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(re.escape(next_path)))
-
-
-def default_chains() -> None:
-    """The default chains are written by a data migration, and a transactional test that ran earlier in
-    the same process flushed them: write them again with the migration's own function if so."""
-    if not AcceptanceChain.objects.filter(plan=None, plan_level="county").exists():
-        importlib.import_module("zhenggai.acceptance.migrations.0002_default_chains").create(django_apps, None)
 
 
 def county_problem(world) -> Problem:

@@ -15,22 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import sign_in
 from zhenggai.ledger.models import Problem
 from zhenggai.organizations.models import Unit
 from zhenggai.stats.engine import statistics
-from zhenggai.testing import PASSWORD, build_world
+from zhenggai.testing import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHARTS = ("pace", "lead_unit", "region", "province", "months", "grade")
-
-
-def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_the_office_sees_every_chart_and_a_bar_leads_to_its_rows(page: Page, live_server, artifacts_dir):

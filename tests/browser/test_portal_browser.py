@@ -10,45 +10,29 @@ office publishes the notice again, so the form is open (see the comments there).
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import default_chains, sign_in
 from zhenggai.acceptance import actions as acceptance
 from zhenggai.acceptance.choices import CHECKLIST
-from zhenggai.acceptance.models import AcceptanceChain, Objection, PublicNotice
+from zhenggai.acceptance.models import Objection, PublicNotice
 from zhenggai.ledger import actions as ledger
 from zhenggai.portal import actions as portal
 from zhenggai.portal.models import Kind, PublishedItem
 from zhenggai.progress import actions as progress
 from zhenggai.progress.forms import offered_periods
-from zhenggai.testing import PASSWORD, build_world
+from zhenggai.testing import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(re.escape(next_path)))
-
-
-def default_chains() -> None:
-    """Written by a data migration, which an earlier transactional test may have flushed."""
-    if not AcceptanceChain.objects.filter(plan=None, plan_level="city").exists():
-        importlib.import_module("zhenggai.acceptance.migrations.0002_default_chains").create(django_apps, None)
 
 
 def test_office_publishes_visitor_objects_to_a_notice_from_the_portal(page: Page, live_server, artifacts_dir):

@@ -13,20 +13,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import sign_in
 from zhenggai.progress.models import ProgressReport
-from zhenggai.testing import PASSWORD, build_world
+from zhenggai.testing import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def sign_in(page: Page, base_url: str, username: str, next_path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_county_reports_corrects_and_the_office_reads_both_versions(page: Page, live_server, artifacts_dir, tmp_path):
