@@ -37,8 +37,8 @@ from zhenggai.progress.status import ledger_state
 from zhenggai.stats.charts import GradeCounts, chart_data, province_chart, rows_for
 from zhenggai.stats.engine import NO_REGION, statistics
 from zhenggai.stats.forms import StatisticsForm
+from zhenggai.stats.views import shown_rows
 
-SHOW_LIMIT = 200  # rows listed under a chosen bar, as on the statistics page
 MAP_FILE = "vendor/echarts-map-4.9.0/china.json"  # provinces of China, feature ids = 行政区划代码
 _REGION_LEVELS = (UnitLevel.COUNTY, UnitLevel.CITY, UnitLevel.PROVINCE)
 
@@ -129,9 +129,7 @@ class ChartsView(LoginRequiredMixin, TemplateView):
         data = chart_data(stats, grades, stats_link=stats_link, rows_link=rows_link, province_map=province_map)
         show = self.request.GET.get("show", "")
         ids = (rows_for(stats, grades, show, province_of) or []) if show else []
-        shown = list(Problem.objects.filter(pk__in=ids[:SHOW_LIMIT]).select_related("plan", "parent")) if ids else []
-        order = {pk: index for index, pk in enumerate(ids)}
-        shown.sort(key=lambda problem: order[problem.pk])
+        shown = shown_rows(ids)
         context.update(
             form=form,
             plan=plan,

@@ -40,6 +40,16 @@ def _rows_for(stats, show: str) -> list[int]:
     return []
 
 
+def shown_rows(ids: list[int]) -> list[Problem]:
+    """The problems behind a chosen number, in the order of ``ids``, at most ``SHOW_LIMIT`` (one query; the
+    parent for an aspect's label, the plan for its title)."""
+    ids = ids[:SHOW_LIMIT]
+    if not ids:
+        return []
+    order = {pk: index for index, pk in enumerate(ids)}
+    return sorted(Problem.objects.filter(pk__in=ids).select_related("plan", "parent"), key=lambda p: order[p.pk])
+
+
 class StatisticsView(LoginRequiredMixin, TemplateView):
     """Counts by status, deadline group, category and lead unit; completion rates with their basis;
     overdue and behind; per unit on-time rate and days to close. Visible problems only."""
@@ -54,10 +64,8 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         stats = statistics(problems, as_of)
         base = {"as_of": as_of.isoformat(), **form.link_params()}
         show = self.request.GET.get("show", "")
-        ids = _rows_for(stats, show)[:SHOW_LIMIT] if show else []
-        shown = list(Problem.objects.filter(pk__in=ids).select_related("plan", "category")) if ids else []
-        order = {pk: index for index, pk in enumerate(ids)}
-        shown.sort(key=lambda problem: order[problem.pk])
+        ids = _rows_for(stats, show) if show else []
+        shown = shown_rows(ids)
 
         def link(key: str) -> str:
             return "?" + urlencode({**base, "show": key}) + "#rows"
@@ -82,7 +90,7 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             behind_link=link("behind"),
             show=show,
             shown=shown,
-            shown_total=len(_rows_for(stats, show)) if show else 0,
+            shown_total=len(ids),
             trends=_trends(compare(problems, as_of, current=stats), form.link_params()),
         )
         return context
