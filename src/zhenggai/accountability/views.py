@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,15 +27,8 @@ from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
 from zhenggai.accountability.forms import PersonForm, TransferredProblemForm
 from zhenggai.accountability.models import AccountablePerson, TransferredProblem, office_root
 from zhenggai.core.downloads import private_download
+from zhenggai.core.forms import errors_to_form
 from zhenggai.ledger.models import Inspection, Problem
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
@@ -141,7 +133,7 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("handling_unit", str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The transferred problem was recorded."))
             return HttpResponseRedirect(reverse("accountability:problem_detail", args=[transferred.pk]))
@@ -188,7 +180,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("handling_unit", str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The transferred problem was saved."))
             return HttpResponseRedirect(reverse("accountability:problem_detail", args=[transferred.pk]))
@@ -204,7 +196,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_person(transferred, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The person was recorded."))
             return HttpResponseRedirect(reverse("accountability:problem_detail", args=[transferred.pk]))
@@ -231,7 +223,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_person(person, acting_user=request.user, changes=data, document=document, reason=reason)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The person was saved."))
             return HttpResponseRedirect(reverse("accountability:problem_detail", args=[person.transferred_problem_id]))

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_POST, require_safe
 
 from zhenggai.core.downloads import private_download
+from zhenggai.core.forms import errors_to_form
 from zhenggai.ledger.models import Plan
 from zhenggai.reports.actions import can_generate, generate_report, retire_template, upload_template
 from zhenggai.reports.forms import FOR_PLAN, GenerateReportForm, UploadTemplateForm
@@ -35,15 +35,6 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 def default_title(plan: Plan) -> str:
     return f"{plan.title}整改进展情况报告"
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    """Put an action's ``ValidationError`` on the form's fields (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class PlanPageMixin(LoginRequiredMixin):
@@ -107,7 +98,7 @@ class PlanReportsView(PlanPageMixin, View):
                 template=form.cleaned_data["template"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
             return self.render_page(generate_form=form)
         messages.success(request, _("Version %(version)d of the report was generated.") % {"version": report.version})
         return HttpResponseRedirect(reverse("reports:plan_reports", args=[self.plan.pk]))
@@ -134,7 +125,7 @@ class TemplateUploadView(PlanPageMixin, View):
                 form.cleaned_data["file"], acting_user=request.user, name=form.cleaned_data["name"], **scope
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
             return self.render_page(upload_form=form)
         messages.success(request, _("The template “%(name)s” was uploaded.") % {"name": template.name})
         return HttpResponseRedirect(reverse("reports:plan_reports", args=[self.plan.pk]))

@@ -30,9 +30,10 @@ from zhenggai.acceptance.campaign_forms import CampaignForm, FindingForm
 from zhenggai.acceptance.campaigns import campaign_counts, create_campaign, record_finding
 from zhenggai.acceptance.choices import FindingResult
 from zhenggai.acceptance.models import LookbackCampaign, LookbackFinding
-from zhenggai.acceptance.views.common import errors_to_form, is_admin
+from zhenggai.acceptance.views.common import is_admin
 from zhenggai.accounts.choices import Role
 from zhenggai.core.errors import ConflictError
+from zhenggai.core.forms import errors_to_form
 from zhenggai.ledger.filtersets import units_in_scope
 from zhenggai.ledger.models import Category, Plan
 from zhenggai.organizations.models import Unit

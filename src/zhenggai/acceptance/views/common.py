@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,6 +21,7 @@ from zhenggai.acceptance.choices import CHECKLIST
 from zhenggai.acceptance.models import AcceptanceRequest, ChainStep, Objection
 from zhenggai.accounts.choices import Role
 from zhenggai.core.errors import ConflictError
+from zhenggai.core.forms import errors_to_form
 from zhenggai.ledger.models import Problem
 from zhenggai.progress.actions import can_report
 
@@ -86,16 +86,6 @@ def waiting_step(request: AcceptanceRequest) -> ChainStep | None:
         if step.position == request.position:
             return step
     return None
-
-
-def errors_to_form(form: Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put an action's errors on the form: known fields on the field, the rest above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, errors in exc.message_dict.items():
-        name = (aliases or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class AcceptancePageMixin(LoginRequiredMixin):

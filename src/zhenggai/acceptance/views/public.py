@@ -24,7 +24,7 @@ from django.views import View
 from zhenggai.acceptance import actions
 from zhenggai.acceptance.forms import ObjectionForm
 from zhenggai.acceptance.models import Objection, PublicNotice
-from zhenggai.acceptance.views.common import errors_to_form
+from zhenggai.core.forms import errors_to_form
 
 PER_IP_PER_HOUR = 5
 PER_NOTICE_PER_IP = 3
