@@ -1,8 +1,9 @@
 """Accountability statistics: persons by rank, by sanction and both, problems by investigation status.
 
-Every number carries the ids of the rows behind it, so a page can link each count to its rows.
-``compute(problems, persons)`` works on rows already loaded (no queries); ``for_problems(queryset)`` loads
-them in two queries. ``sentence(by_rank, by_sanction)`` writes the counts in 003's phrasing:
+Every number carries the ids of the rows behind it, so a page can link each count to its rows
+(``rows(show)``, and ``rows_url(show)`` for the page that lists them). ``compute(problems, persons)`` works on
+rows already loaded (no queries); ``for_problems(queryset)`` loads them in two queries (one when there is no
+problem). ``sentence(by_rank, by_sanction)`` writes the counts in 003's phrasing:
 
     共对83人进行了追责问责，其中厅级14人、处级39人、科级以下30人；给予党纪政务处分39人，诫勉谈话43人，其他处理1人
 
@@ -13,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
 
@@ -33,6 +37,8 @@ class AccountabilityStats:
     """Ids behind every number; every choice is a key (an empty list is a zero, not a missing row)."""
 
     problem_ids: list[int] = field(default_factory=list)
+    # the inspections of the problems, each once in order of first appearance (where the rows are listed)
+    inspection_ids: list[int] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
     by_rank: dict[str, list[int]] = field(default_factory=lambda: {key: [] for key in Rank.values})
     by_sanction: dict[str, list[int]] = field(default_factory=lambda: {key: [] for key in Sanction.values})
@@ -78,14 +84,27 @@ class AccountabilityStats:
             return self.cross.get((rank, sanction))
         return None
 
+    def rows_url(self, show: str) -> str:
+        """Where the rows behind ``show`` (a ``rows`` key) are listed: the inspection's page with ``?show=``
+        when every problem counted is of one inspection (that page lists one inspection's rows), else the
+        index of inspections (no page lists persons across inspections)."""
+        if len(self.inspection_ids) == 1:
+            url = reverse("accountability:inspection_detail", args=[self.inspection_ids[0]])
+            return f"{url}?{urlencode({'show': show})}"
+        return reverse("accountability:index")
+
 
 def compute(problems: Iterable, persons: Iterable) -> AccountabilityStats:
-    """Count rows already loaded: ``problems`` with ``pk`` and ``status``, ``persons`` with ``pk``, ``rank`` and
-    ``sanction`` (model instances or anything with those attributes). A person of an unknown rank or sanction
-    (a choice removed since) is counted in the total only."""
+    """Count rows already loaded: ``problems`` with ``pk`` and ``status`` (and ``inspection_id`` when loaded),
+    ``persons`` with ``pk``, ``rank`` and ``sanction`` (model instances or anything with those attributes). A
+    person of an unknown rank or sanction (a choice removed since) is counted in the total only."""
     stats = AccountabilityStats()
     for problem in problems:
         stats.problem_ids.append(problem.pk)
+        # Read from the loaded values only: a deferred field would cost a query per problem.
+        inspection_id = getattr(problem, "__dict__", {}).get("inspection_id")
+        if inspection_id is not None and inspection_id not in stats.inspection_ids:
+            stats.inspection_ids.append(inspection_id)
         stats.problems_by_status.setdefault(problem.status, []).append(problem.pk)
     for person in persons:
         stats.person_ids.append(person.pk)
@@ -100,10 +119,11 @@ def compute(problems: Iterable, persons: Iterable) -> AccountabilityStats:
 
 
 def for_problems(problems) -> AccountabilityStats:
-    """Statistics of a queryset of transferred problems and their persons (two queries)."""
+    """Statistics of a queryset of transferred problems and their persons (two queries; one when there is no
+    problem, none for ``.none()``)."""
     from zhenggai.accountability.models import AccountablePerson
 
-    problem_rows = list(problems.only("pk", "status").order_by("pk"))
+    problem_rows = list(problems.only("pk", "status", "inspection_id").order_by("pk"))
     persons = AccountablePerson.objects.filter(transferred_problem__in=[p.pk for p in problem_rows])
     return compute(problem_rows, persons.only("pk", "rank", "sanction").order_by("pk"))
 

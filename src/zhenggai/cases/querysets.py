@@ -11,16 +11,39 @@ prefix), as every other ``visible_to``:
 
 Each rule is a UNION of indexed lookups turned into one ``pk IN (…)`` semi-join (an OR across joins
 made PostgreSQL hash every row, see ``ledger.querysets.problems_held_under``).
+
+The overdue rule (逾期未办结) lives here too, as a filter (``CaseQuerySet.overdue``) and for loaded rows
+(``is_overdue``), so the statistics, the dashboard and the case list count the same cases.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.apps import apps
 from django.db import models
 
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.scope import ALL, NOTHING, SUBTREE, UNITS, scope_for
+from zhenggai.cases.choices import CaseStatus
 from zhenggai.ledger.querysets import units_under
+
+# 逾期未办结 (overdue): the due date has passed and the case is still 正在办理. Only that status counts:
+# a case 阶段性办结 (closed for this stage) has been reported back within its time limit — the unit
+# answered, and what remains is longer-term rectification on its own timetable, which the central teams
+# count as handled during their stay — so it is not a late answer; 已办结 and 已验收销号 are closed.
+OVERDUE_STATUSES = (CaseStatus.IN_PROGRESS,)
+
+
+def overdue_condition(today: date) -> models.Q:
+    """The overdue rule as a filter: due before ``today`` (a case due today is on time until the day is
+    over) and still in progress. ``CaseQuerySet.overdue`` and any aggregate share it."""
+    return models.Q(due_date__lt=today, status__in=OVERDUE_STATUSES)
+
+
+def is_overdue(status: str, due_date: date | None, today: date) -> bool:
+    """The same rule for a row already loaded (``cases.stats`` counts loaded rows)."""
+    return status in OVERDUE_STATUSES and due_date is not None and due_date < today
 
 
 def _model(name: str):
@@ -53,6 +76,11 @@ class CaseQuerySet(models.QuerySet):
         if scope.kind == UNITS:
             return self.filter(pk__in=_assigned_case_ids(scope.unit_ids))
         return self.none()
+
+    def overdue(self, today: date) -> CaseQuerySet:
+        """Cases overdue on ``today`` (逾期未办结, see ``overdue_condition``); pass ``timezone.localdate()``
+        for the figure of the day."""
+        return self.filter(overdue_condition(today))
 
     def with_pollution_type(self, code: str) -> CaseQuerySet:
         """Cases whose ``pollution_types`` list holds ``code``: the quoted code in the JSON text (the codes
