@@ -200,8 +200,10 @@ class DashboardQueryCountTestCase(BoardTestCase):
         # 4–10 ledger_state: problems, measures, schedules, plans, extensions then, revisions then,
         # reports then (no sign-off, no closed measure and no report in city B: those are skipped),
         # 11 current run, 12 lead units, 13 plans with their schedules (periods), 14 first submissions,
-        # 15 problems shown in the lists, 16 latest run (job health)
-        with self.assertNumQueries(16):
+        # 15 problems shown in the lists, 16 latest run (job health),
+        # 17 the complaint cases the office sees (case_block), 18 the transferred problems it sees
+        # (accountability_block; none here, so no query for their persons — test_board_cases pins that one)
+        with self.assertNumQueries(18):
             first = self.client.get(URL)
         self.assertEqual(first.context["problem_count"], 1)
         system = self.world.users["system"]
@@ -212,6 +214,6 @@ class DashboardQueryCountTestCase(BoardTestCase):
                 )
                 ledger.assign(problem, "lead", unit=self.world.units["B1"], acting_user=system)
                 ledger.add_measure(problem, acting_user=system, text=f"措施{i}", deadline="2026年6月30日前")
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(18):
             several = self.client.get(URL)
         self.assertEqual(several.context["problem_count"], 6)

@@ -21,7 +21,13 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
+from zhenggai.accountability.choices import Rank, Sanction
+from zhenggai.accountability.models import TransferredProblem
+from zhenggai.accountability.stats import for_problems
 from zhenggai.accounts.choices import Role
+from zhenggai.cases.choices import CLOSED_STATUSES, TRUE_FINDINGS, CaseStatus
+from zhenggai.cases.models import Case as ComplaintCase  # ``Case`` is the SQL expression below
+from zhenggai.cases.stats import case_counts, case_list_url
 from zhenggai.ledger.filtersets import units_in_scope
 from zhenggai.ledger.models import Measure, Problem
 from zhenggai.progress import actions
@@ -93,6 +99,82 @@ def _problem_row(state, problem, leads, as_of) -> dict:
     }
 
 
+def case_block(user, today) -> dict | None:
+    """The dashboard's 信访件 block: the cases the user sees (``Case.objects.visible_to``) — total, the
+    closing rate over all cases with its basis (and the two other bases), in progress, overdue on
+    ``today`` and signed off — each number linked to the case list filtered to its rows. ``None`` when the
+    user sees no case (the block is left out). One query (none for a user who may see no case)."""
+    counts = case_counts(ComplaintCase.objects.visible_to(user), today)
+    if not counts.total:
+        return None
+    closed, true = list(CLOSED_STATUSES), list(TRUE_FINDINGS)
+    bases = (  # rate key, label, the case list's filters for its numerator and for its denominator
+        ("all", _("Closed, over all cases"), {"status": closed}, {}),
+        (
+            "with_stage",
+            _("Closed or closed for this stage, over all cases"),
+            {"status": [CaseStatus.STAGE_CLOSED, *closed]},
+            {},
+        ),
+        (
+            "verified_true",
+            _("Closed, over cases found true or partly true"),
+            {"status": closed, "findings": true},
+            {"findings": true},
+        ),
+    )
+    in_progress, signed_off = CaseStatus.IN_PROGRESS, CaseStatus.SIGNED_OFF
+    tiles = (  # key, label, count, the case list's filters
+        (in_progress, in_progress.label, counts.by_status[in_progress], {"status": in_progress}),
+        ("overdue", _("Overdue, not closed"), counts.overdue.numerator, {"overdue": "1"}),
+        (signed_off, signed_off.label, counts.by_status[signed_off], {"status": signed_off}),
+    )
+    return {
+        "counts": counts,
+        "total_url": case_list_url(),
+        "statistics_url": reverse("cases:statistics"),
+        "rates": [
+            {
+                "key": key,
+                "label": label,
+                "rate": counts.rates[key],
+                "numerator_url": case_list_url(**numerator),
+                "denominator_url": case_list_url(**denominator),
+            }
+            for key, label, numerator, denominator in bases
+        ],
+        "tiles": [
+            {"key": str(key), "label": label, "count": n, "url": case_list_url(**params)}
+            for key, label, n, params in tiles
+        ],
+    }
+
+
+def accountability_block(user) -> dict | None:
+    """The dashboard's 责任追究 block: the transferred problems the user sees (``visible_to``: offices and
+    administrators only) and the persons held accountable for them, by rank and by sanction, each number
+    linked to its rows (``AccountabilityStats.rows_url``). ``None`` when the user sees no transferred
+    problem. Two queries (one without a problem, none for a user who may see none)."""
+    numbers = for_problems(TransferredProblem.objects.visible_to(user))
+    if not numbers.problem_ids:
+        return None
+
+    def tiles(prefix: str, choices, groups) -> list[dict]:
+        return [
+            {"key": key, "label": label, "count": len(groups[key]), "url": numbers.rows_url(f"{prefix}:{key}")}
+            for key, label in choices
+        ]
+
+    return {
+        "problems": len(numbers.problem_ids),
+        "problems_url": numbers.rows_url("problems"),
+        "persons": len(numbers.person_ids),
+        "persons_url": numbers.rows_url("persons"),
+        "ranks": tiles("rank", Rank.choices, numbers.by_rank),
+        "sanctions": tiles("sanction", Sanction.choices, numbers.by_sanction),
+    }
+
+
 class DashboardView(RoleRequiredMixin, TemplateView):
     """整改调度看板 for offices, reviewers and administrators, on ``?as_of=YYYY-MM-DD`` (default today).
 
@@ -112,7 +194,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
       share, then expected reports (more first), then name;
     * lead units with an open item and no report yet for the period being reported on at the as-of
       date (``period_for``), flagged late once its window has closed;
-    * the warning job's health (last successful run, stale after ``WARNING_STALE_HOURS``).
+    * the warning job's health (last successful run, stale after ``WARNING_STALE_HOURS``);
+    * complaint cases (``case_block``) and accountability (``accountability_block``) when the user sees
+      any: today's figures whatever the as-of date (they count the rows as they stand now).
 
     Counts link to their rows: warning counts taken from the run to the warning list, other counts to
     the dashboard's own drill-down for the same date, units to the ledger list filtered by unit.
@@ -198,6 +282,8 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             ranking=overview.ranking,
             not_reported=overview.not_reported,
             health=job_health(run),
+            cases=case_block(user, today),
+            accountability=accountability_block(user),
         )
         return context
 
