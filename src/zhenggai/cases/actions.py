@@ -56,6 +56,7 @@ __all__ = [
     "require_batch_office",
     "return_case",
     "set_case_rule",
+    "set_case_units",
     "sign_off_case",
 ]
 
@@ -383,11 +384,26 @@ def return_case(case: Case, *, acting_user: User, opinion: str, expected_version
 
 
 @transaction.atomic
-def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User) -> Case:
-    """Link a repeated complaint (重复举报) to the case it repeats (of the same inspection), or unlink it."""
+def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User, expected_version: int | None = None) -> Case:
+    """Link a repeated complaint (重复举报) to the case it repeats (of the same inspection), or unlink it.
+
+    By whoever may handle the case (``handleable_by``); the case repeated must be one the user sees.
+    ``expected_version`` (a form's) makes a stale page a ``ConflictError``.
+    """
+    from zhenggai.ledger.models import Inspection
+
     if not Case.objects.handleable_by(acting_user).filter(pk=case.pk).exists():
         raise PermissionDenied(_("You may not change this case."))
-    current = _locked(case, None)
+    # Why one lock on the inspection rather than on the cases: links only join cases of one inspection,
+    # so a cycle is always within one. Locking the two cases of a link is not enough (with B→C and D→A
+    # in place, A→B and C→D lock disjoint pairs and each walk sees no loop, yet together they close
+    # one), and locking each case of the walked chain would take rows in chain order, so two people
+    # walking the same loop from different ends would deadlock. Serialising every repeat link of the
+    # inspection on its row (FOR NO KEY UPDATE, the lock ``lock_inspection_cases`` takes first, so the
+    # same order: no deadlock with adding cases) costs nothing for a rare hand edit, and after the wait
+    # the walk below reads every link committed before (READ COMMITTED: a new snapshot per statement).
+    Inspection.objects.select_for_update(no_key=True).filter(pk=case.inspection_id).values_list("pk").get()
+    current = _locked(case, expected_version)
     if repeat_of is not None:
         if repeat_of.pk == current.pk or repeat_of.inspection_id != current.inspection_id:
             raise ValidationError({"repeat_of": _("A case repeats another case of the same inspection.")})
@@ -395,12 +411,17 @@ def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User) -> Cas
             raise PermissionDenied(_("You do not see that case."))
         if _repeats(repeat_of.pk, current.pk):
             raise ValidationError({"repeat_of": _("That case already repeats this one (the links would go round).")})
+    if current.repeat_of_id == (repeat_of.pk if repeat_of is not None else None):
+        return current  # nothing to change: no new version, no history row
     current.repeat_of = repeat_of
-    return _save(current, acting_user, "mark repeat")
+    _save(current, acting_user, "mark repeat" if repeat_of is not None else "unmark repeat")
+    case.refresh_from_db()
+    return current
 
 
 def _repeats(start: int, target: int) -> bool:
-    """Whether the chain of repeat links from case ``start`` reaches case ``target`` (one query a link)."""
+    """Whether the chain of repeat links from case ``start`` reaches case ``target`` (one query a link;
+    call under ``mark_repeat``'s inspection lock, so no link of the chain changes meanwhile)."""
     seen: set[int] = set()
     pk: int | None = start
     while pk is not None and pk not in seen:
@@ -409,6 +430,61 @@ def _repeats(start: int, target: int) -> bool:
         seen.add(pk)
         pk = Case.objects.filter(pk=pk).values_list("repeat_of_id", flat=True).first()
     return False
+
+
+@transaction.atomic
+def set_case_units(
+    case: Case,
+    units_with_shares: Sequence[Unit] | Sequence[tuple[Unit, Decimal | None]],
+    *,
+    acting_user: User,
+    expected_version: int | None,
+) -> Case:
+    """Replace the case's responsible units and shares (责任单位), by an office over its batch.
+
+    ``units_with_shares``: units, or ``(unit, share)`` pairs; every share empty → equal shares, otherwise
+    each given and together 1. Units must lie in the batch's jurisdiction, each named once; a signed-off
+    case is frozen (its sign-off covered the units). Rows kept keep their id (a changed share is an update),
+    so each assignment's history reads as one line; the case gets a new version and a history row.
+    """
+    batch = CaseBatch.objects.select_related("jurisdiction").get(pk=case.batch_id)
+    require_batch_office(batch, acting_user)
+    current = _locked(case, expected_version)
+    if current.status == CaseStatus.SIGNED_OFF:
+        raise ValidationError(_("This case is signed off; its units can no longer change."))
+    pairs = [u if isinstance(u, tuple) else (u, None) for u in units_with_shares]
+    if not pairs:
+        raise ValidationError({"units": _("Name at least one responsible unit.")})
+    if len({unit.pk for unit, _s in pairs}) != len(pairs):
+        raise ValidationError({"units": _("A unit is named more than once.")})
+    if foreign := [m for unit, _s in pairs if (m := foreign_unit_problem(batch, unit))]:
+        raise ValidationError({"units": foreign})
+    shares = [share for _u, share in pairs]
+    if all(share is None for share in shares):
+        shares = equal_shares(len(pairs))
+    elif any(share is None for share in shares):
+        # add_case evens out such a mix silently; on a form it would throw away shares someone typed.
+        raise ValidationError({"units": _("Give every unit its share, or none for equal shares.")})
+    if message := check_shares(shares):
+        raise ValidationError({"units": message})
+    wanted = {unit.pk: (unit, share) for (unit, _s), share in zip(pairs, shares, strict=True)}
+    existing = {a.unit_id: a for a in CaseAssignment.objects.filter(case=current)}
+    if {pk: a.share for pk, a in existing.items()} == {pk: share for pk, (_u, share) in wanted.items()}:
+        return current  # the same units and shares: no new version, no history row
+    reason = "set case units"
+    for unit_id, assignment in existing.items():
+        if unit_id not in wanted:  # deleted first: a unit's row is unique per case
+            stamp(assignment, acting_user, reason).delete()
+    for unit_id, (unit, share) in wanted.items():
+        assignment = existing.get(unit_id)
+        if assignment is None:
+            stamp(CaseAssignment(case=current, unit=unit, share=share), acting_user, reason).save()
+        elif assignment.share != share:
+            assignment.share = share
+            stamp(assignment, acting_user, reason).save(update_fields=["share"])
+    _save(current, acting_user, reason)
+    case.refresh_from_db()
+    return current
 
 
 # Disclosure ------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhenggai.cases import import_views, views
+from zhenggai.cases import import_views, link_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/handle/", views.case_handle, name="case_handle"),
     path("<int:pk>/decide/", views.case_decide, name="case_decide"),
+    path("<int:pk>/repeat/", link_views.case_repeat, name="case_repeat"),
+    path("<int:pk>/units/", link_views.case_units, name="case_units"),
 ]

@@ -1,0 +1,192 @@
+"""Pages that change how a case is linked: the case it repeats (重复举报) and its responsible units.
+
+* ``/cases/<pk>/repeat/`` (``cases:case_repeat``): whoever sees the case sees the chain of cases it
+  repeats and the cases repeating it; whoever may handle it (``handleable_by``) searches a case of the
+  same inspection by number and links it (``actions.mark_repeat``), or unlinks.
+* ``/cases/<pk>/units/`` (``cases:case_units``): the office over the case's batch
+  (``CaseBatch.objects.manageable_by``) edits the units and shares (``actions.set_case_units``); the
+  unit picker lists the batch's jurisdiction.
+
+Outside ``Case.objects.visible_to``: 404; seen but not allowed: 403. A stale form: 409.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhenggai.cases import actions
+from zhenggai.cases.case_numbers import normalize_case_number
+from zhenggai.cases.choices import CaseStatus
+from zhenggai.cases.forms import CaseSearchForm, CaseUnitFormSet, RepeatLinkForm, VersionForm
+from zhenggai.cases.models import Case, CaseAssignment, CaseBatch
+from zhenggai.core.errors import ConflictError
+from zhenggai.organizations.models import Unit, path_prefix
+
+SEARCH_LIMIT = 20
+UNITS_PREFIX = "units"
+
+
+def _case(request: HttpRequest, pk: int, *related: str) -> Case:
+    return get_object_or_404(Case.objects.visible_to(request.user).select_related("batch", *related), pk=pk)
+
+
+# Repeat links ----------------------------------------------------------------------------------------
+
+
+def repeat_links(case: Case) -> dict[int, int]:
+    """Every repeat link of the case's inspection (case id → id of the case it repeats), in one query:
+    only linked cases have a row, so the page's query count does not grow with a chain."""
+    return dict(
+        Case.objects.filter(inspection_id=case.inspection_id, repeat_of__isnull=False)
+        .order_by()
+        .values_list("pk", "repeat_of_id")
+    )
+
+
+def walk(links: dict[int, int], start: int) -> list[int]:
+    """The ids the links lead to from ``start``, nearest first; stops on a loop should one exist."""
+    chain: list[int] = []
+    pk = links.get(start)
+    while pk is not None and pk != start and pk not in chain:
+        chain.append(pk)
+        pk = links.get(pk)
+    return chain
+
+
+def repeat_chain(case: Case) -> tuple[list[int], list[int]]:
+    """The ids of the cases ``case`` repeats (nearest first, following the links) and of the cases that
+    repeat it directly."""
+    links = repeat_links(case)
+    return walk(links, case.pk), sorted(source for source, target in links.items() if target == case.pk)
+
+
+def _repeat_page(request: HttpRequest, case: Case, *, form: RepeatLinkForm | None = None, status: int = 200):
+    can_handle = Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
+    links = repeat_links(case)
+    chain_ids = walk(links, case.pk)
+    repeat_ids = sorted(source for source, target in links.items() if target == case.pk)
+    shown = {}
+    if chain_ids or repeat_ids:
+        shown = Case.objects.visible_to(request.user).select_related("batch").in_bulk(chain_ids + repeat_ids)
+    search = CaseSearchForm(request.GET or None)
+    results = None
+    if can_handle and search.is_valid() and (query := normalize_case_number(search.cleaned_data["q"])):
+        results = list(
+            _candidates(request, case)
+            .filter(number__icontains=query)
+            .select_related("batch")
+            .order_by("batch__number", "position", "pk")[:SEARCH_LIMIT]
+        )
+        for other in results:  # a case whose own links lead back here cannot be linked (no button)
+            other.loops = case.pk in walk(links, other.pk)
+    context = {
+        "case": case,
+        "can_handle": can_handle,
+        # (id, case or None): a case of the chain the reader may not open is shown without its number
+        "chain": [(pk, shown.get(pk)) for pk in chain_ids],
+        "repeats": [shown[pk] for pk in repeat_ids if pk in shown],
+        "hidden_repeats": sum(1 for pk in repeat_ids if pk not in shown),
+        "search": search,
+        "results": results,
+        "search_limit": SEARCH_LIMIT,
+        "form": form,
+    }
+    return render(request, "cases/case_repeat.html", context, status=status)
+
+
+def _candidates(request: HttpRequest, case: Case):
+    """The cases ``case`` may repeat: of its inspection, seen by the user, not itself."""
+    return Case.objects.visible_to(request.user).filter(inspection_id=case.inspection_id).exclude(pk=case.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def case_repeat(request: HttpRequest, pk: int) -> HttpResponse:
+    """The repeat links of a case; POST links it to the case it repeats (``repeat_of``) or unlinks it."""
+    case = _case(request, pk)
+    if request.method != "POST":
+        return _repeat_page(request, case)
+    if not Case.objects.handleable_by(request.user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    form = RepeatLinkForm(request.POST, cases=_candidates(request, case))
+    if not form.is_valid():
+        return _repeat_page(request, case, form=form, status=400)
+    repeat_of = None if form.cleaned_data["unlink"] else form.cleaned_data["repeat_of"]
+    try:
+        actions.mark_repeat(case, repeat_of, acting_user=request.user, expected_version=form.cleaned_data["version"])
+    except ConflictError as exc:
+        messages.error(request, str(exc))
+        return _repeat_page(request, _case(request, pk), status=409)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return _repeat_page(request, case, form=form, status=400)
+    if repeat_of is None:
+        messages.success(request, _("The case is no longer marked as a repeat."))
+    else:
+        messages.success(request, _("The case is marked as a repeat of %(number)s.") % {"number": repeat_of.number})
+    return HttpResponseRedirect(reverse("cases:case_repeat", args=[case.pk]))
+
+
+# Units and shares ------------------------------------------------------------------------------------
+
+
+def _unit_choices(batch: CaseBatch, assigned: list[CaseAssignment]) -> tuple[list[tuple[int, str]], dict[int, Unit]]:
+    """The picker's units: the active units of the batch's jurisdiction (as ``batch_create`` offers
+    jurisdictions, from the tree), plus the units the case has now even if inactive (a predecessor) or
+    outside it (an old import), so the form shows them; ``set_case_units`` refuses a foreign one.
+    Indented by depth under the jurisdiction. One query."""
+    root = batch.jurisdiction
+    units = list(
+        Unit.objects.filter(
+            (path_prefix("path", root.path) & Q(is_active=True)) | Q(pk__in=[a.unit_id for a in assigned])
+        ).order_by("path")
+    )
+    choices = [(u.pk, "\u3000" * max(u.depth - root.depth, 0) + u.name) for u in units]
+    return choices, {u.pk: u for u in units}
+
+
+def _units_page(request: HttpRequest, case: Case, *, formset=None, status: int = 200) -> HttpResponse:
+    assigned = list(CaseAssignment.objects.filter(case=case).select_related("unit").order_by("pk"))
+    frozen = case.status == CaseStatus.SIGNED_OFF
+    if formset is None and not frozen:
+        choices, _units = _unit_choices(case.batch, assigned)
+        initial = [{"unit": a.unit_id, "share": a.share} for a in assigned]
+        formset = CaseUnitFormSet(initial=initial, prefix=UNITS_PREFIX, form_kwargs={"unit_choices": choices})
+    context = {"case": case, "assignments": assigned, "formset": formset, "frozen": frozen}
+    return render(request, "cases/case_units.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def case_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the responsible units and shares of a case, by the office over its batch."""
+    case = _case(request, pk, "batch__jurisdiction")
+    if not CaseBatch.objects.manageable_by(request.user).filter(pk=case.batch_id).exists():
+        raise PermissionDenied
+    if request.method != "POST":
+        return _units_page(request, case)
+    choices, units = _unit_choices(case.batch, list(CaseAssignment.objects.filter(case=case)))
+    formset = CaseUnitFormSet(request.POST, prefix=UNITS_PREFIX, form_kwargs={"unit_choices": choices})
+    version = VersionForm(request.POST)
+    if not (version.is_valid() & formset.is_valid()):  # both, for every error at once
+        return _units_page(request, case, formset=formset, status=400)
+    try:
+        actions.set_case_units(
+            case, formset.pairs(units), acting_user=request.user, expected_version=version.cleaned_data["version"]
+        )
+    except ConflictError as exc:
+        messages.error(request, str(exc))
+        return _units_page(request, _case(request, pk, "batch__jurisdiction"), status=409)
+    except ValidationError as exc:
+        formset.refuse(exc.messages)
+        return _units_page(request, case, formset=formset, status=400)
+    messages.success(request, _("The responsible units are saved."))
+    return HttpResponseRedirect(reverse("cases:case_units", args=[case.pk]))
