@@ -8,6 +8,12 @@ numbers are computed once for the page anyway (the text tables under the charts 
 endpoint would only add a second request and a second permission check that must agree with the first.
 Every bar and slice links to its rows: the statistics page's ``?show=`` list, or for months, grades
 and provinces (which that page does not list) this page's own ``?show=`` list.
+
+Below them, when the user sees any, the complaint cases (by handling status, findings, pollution type) and
+the persons held accountable (by rank, by sanction): every case the user sees (``Case.objects.visible_to``)
+and every transferred problem (``TransferredProblem.objects.visible_to``, offices only), as they stand today.
+The plan, unit and date above do not narrow them: the case list a bar opens (``/cases/list/?status=…``)
+knows neither plans nor dates, and a bar must open exactly the rows it counts.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from zhenggai.accountability.models import TransferredProblem
+from zhenggai.accountability.stats import for_problems
+from zhenggai.cases.models import Case
+from zhenggai.cases.stats import case_list_url, case_statistics
 from zhenggai.ledger.models import Plan, Problem
 from zhenggai.organizations.choices import UnitLevel
 from zhenggai.organizations.models import Unit
@@ -34,7 +44,14 @@ from zhenggai.progress.dashboard import state_counts
 from zhenggai.progress.jobs import current_run
 from zhenggai.progress.models import WarningItem
 from zhenggai.progress.status import ledger_state
-from zhenggai.stats.charts import GradeCounts, chart_data, province_chart, rows_for
+from zhenggai.stats.charts import (
+    GradeCounts,
+    accountability_charts,
+    case_charts,
+    chart_data,
+    province_chart,
+    rows_for,
+)
 from zhenggai.stats.engine import NO_REGION, statistics
 from zhenggai.stats.forms import StatisticsForm
 from zhenggai.stats.views import shown_rows
@@ -99,6 +116,26 @@ def warning_grades(
     return grades
 
 
+def case_link(key: str) -> str:
+    """``cases:<parameter>:<value>`` → the case list filtered so (``cases:type:water`` → ``?type=water``)."""
+    _cases, parameter, value = key.split(":", 2)
+    return case_list_url(**{parameter: value})
+
+
+def case_and_accountability_sections(user) -> dict[str, list[dict]]:
+    """The charts of the cases and of accountability the user sees, today; a group is left out when the
+    user sees no case, or no transferred problem. Two queries (the cases' columns; the transferred
+    problems), one more when there is a transferred problem (its persons)."""
+    sections = {}
+    cases = case_statistics(Case.objects.visible_to(user), timezone.localdate(), with_units=False)
+    if cases.total:
+        sections["cases"] = case_charts(cases, case_link)
+    numbers = for_problems(TransferredProblem.objects.visible_to(user))
+    if numbers.problem_ids:
+        sections["accountability"] = accountability_charts(numbers)
+    return sections
+
+
 class ChartsView(LoginRequiredMixin, TemplateView):
     """The statistics as charts for one plan (or every plan the user sees) on an as-of date, each chart
     with a table of the same numbers (readable without JavaScript) and each number linked to its rows."""
@@ -126,7 +163,10 @@ class ChartsView(LoginRequiredMixin, TemplateView):
 
         province_of = region_provinces(stats.tasks.by_region)
         province_map = province_chart(stats, province_of, map_provinces(), rows_link, static(MAP_FILE))
-        data = chart_data(stats, grades, stats_link=stats_link, rows_link=rows_link, province_map=province_map)
+        sections = case_and_accountability_sections(user)
+        data = chart_data(
+            stats, grades, stats_link=stats_link, rows_link=rows_link, province_map=province_map, sections=sections
+        )
         show = self.request.GET.get("show", "")
         ids = (rows_for(stats, grades, show, province_of) or []) if show else []
         shown = shown_rows(ids)
@@ -137,6 +177,8 @@ class ChartsView(LoginRequiredMixin, TemplateView):
             stats=stats,
             chart_data=data,
             charts=[data["charts"][chart_id] for chart_id in data["order"]],
+            case_charts=sections.get("cases", []),
+            accountability_charts=sections.get("accountability", []),
             statistics_link=f"{statistics_url}?{urlencode(base)}",
             show=show,
             shown=shown,

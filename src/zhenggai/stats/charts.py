@@ -12,6 +12,12 @@ the text table under each chart, so the picture and the numbers cannot disagree:
 ``cumulative:YYYY-MM``, ``grade:<g>``, see ``rows_for``). ``url`` is where a click on the bar or
 slice goes: the caller decides (``stats_link`` for keys the statistics page lists, ``rows_link`` for
 the others).
+
+The complaint-case charts (``case_charts``, from ``cases.stats.CaseStatistics``) use the keys
+``cases:<parameter>:<value>``, the case list's own filter (``cases:status:closed`` is
+``/cases/list/?status=closed``); the accountability charts (``accountability_charts``, from
+``accountability.stats.AccountabilityStats``) ``persons:<rows key>`` (``persons:rank:bureau``), the key
+its ``rows`` and ``rows_url`` take. An item whose ``url`` is empty has no list to open.
 """
 
 from __future__ import annotations
@@ -21,13 +27,21 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from zhenggai.accountability.choices import Rank, Sanction
+from zhenggai.accountability.stats import AccountabilityStats
+from zhenggai.cases.choices import CaseStatus, Findings, PollutionType
+from zhenggai.cases.stats import CaseStatistics
 from zhenggai.progress.choices import Grade, Pace
 from zhenggai.stats.engine import Statistics
 
 __all__ = [
+    "CASE_STATUS_COLORS",
+    "FINDINGS_COLORS",
     "GRADE_COLORS",
     "PACE_COLORS",
     "GradeCounts",
+    "accountability_charts",
+    "case_charts",
     "chart_data",
     "grade_chart",
     "lead_unit_chart",
@@ -54,6 +68,16 @@ PACE_COLORS = {
     Pace.IMMEDIATE: "#fd7e14",
     "none": "#dee2e6",
 }
+
+# Cases: still being handled in blue, reported back in orange, closed in greens (as the tasks' paces).
+CASE_STATUS_COLORS = {
+    CaseStatus.IN_PROGRESS: "#0d6efd",
+    CaseStatus.STAGE_CLOSED: "#fd7e14",
+    CaseStatus.CLOSED: "#20c997",
+    CaseStatus.SIGNED_OFF: "#198754",
+}
+# Findings: true in red, partly in yellow, untrue grey, not investigated yet light grey.
+FINDINGS_COLORS = {Findings.TRUE: "#dc3545", Findings.PARTLY: "#ffc107", Findings.UNTRUE: "#6c757d", "": "#dee2e6"}
 
 
 @dataclass
@@ -188,11 +212,78 @@ def grade_chart(grades: GradeCounts, rows_link: Link) -> dict:
     }
 
 
+def case_charts(stats: CaseStatistics, case_link: Link) -> list[dict]:
+    """Complaint cases by handling status (pie), by findings (pie, 尚未核查 included) and by pollution type
+    (bars, most cases first; a case of two types counts under both), zero slices and bars left out.
+    ``case_link`` turns a ``cases:<parameter>:<value>`` key into the case list's URL."""
+
+    def item(parameter: str, value: str, label, count: int, **extra) -> dict:
+        key = f"cases:{parameter}:{value}"
+        return _item(key, label, count, case_link(key), **extra)
+
+    status = [
+        item("status", value, label, stats.by_status.get(value, 0), color=CASE_STATUS_COLORS[value])
+        for value, label in CaseStatus.choices
+        if stats.by_status.get(value)
+    ]
+    findings = [
+        # The list asks for ``none`` where the findings are still empty.
+        item("findings", value or "none", label, stats.by_findings.get(value, 0), color=FINDINGS_COLORS[value])
+        for value, label in [("", _("Not investigated yet")), *Findings.choices]
+        if stats.by_findings.get(value)
+    ]
+    labels = dict(PollutionType.choices)
+    types = [item("type", code, labels.get(code, code), n) for code, n in _ranked(stats.by_pollution_type)]
+    total = stats.total
+    return [
+        {"id": "case_status", "type": "pie", "title": _("Cases by handling status"), "total": total, "items": status},
+        {"id": "case_findings", "type": "pie", "title": _("Cases by findings"), "total": total, "items": findings},
+        {"id": "case_type", "type": "bar", "title": _("Cases by pollution type"), "total": total, "items": types},
+    ]
+
+
+def accountability_charts(numbers: AccountabilityStats) -> list[dict]:
+    """Persons held accountable by rank (pie, zero slices left out) and by sanction (bars, the four kinds
+    always shown, as 003 names them). Each number links where ``numbers.rows_url`` lists its persons."""
+
+    def item(kind: str, value: str, label, ids: list[int]) -> dict:
+        return _item(f"persons:{kind}:{value}", label, len(ids), numbers.rows_url(f"{kind}:{value}"))
+
+    ranks = [item("rank", value, label, numbers.by_rank[value]) for value, label in Rank.choices]
+    sanctions = [item("sanction", value, label, numbers.by_sanction[value]) for value, label in Sanction.choices]
+    total = len(numbers.person_ids)
+    return [
+        {
+            "id": "person_rank",
+            "type": "pie",
+            "title": _("Persons held accountable by rank"),
+            "total": total,
+            "items": [entry for entry in ranks if entry["value"]],
+        },
+        {
+            "id": "person_sanction",
+            "type": "bar",
+            "title": _("Persons held accountable by sanction"),
+            "total": total,
+            # Bars in the choices' order (not ranked), the order of 003's sentence; zeros kept.
+            "items": sanctions if total else [],
+        },
+    ]
+
+
 def chart_data(
-    stats: Statistics, grades: GradeCounts, *, stats_link: Link, rows_link: Link, province_map: dict | None = None
+    stats: Statistics,
+    grades: GradeCounts,
+    *,
+    stats_link: Link,
+    rows_link: Link,
+    province_map: dict | None = None,
+    sections: dict[str, list[dict]] | None = None,
 ) -> dict:
     """Every chart of the page, in page order, keyed by id (the payload ``charts.js`` reads); the province
-    map (``province_chart``'s result) after the regions when there is one."""
+    map (``province_chart``'s result) after the regions when there is one. ``order`` lists the problem
+    charts; ``sections`` adds further groups of charts (``{"cases": case_charts(...)}``), their ids under
+    ``sections`` in the payload and the charts themselves under ``charts`` with the others."""
     charts = [
         pace_chart(stats, stats_link),
         lead_unit_chart(stats, stats_link),
@@ -201,10 +292,12 @@ def chart_data(
         months_chart(stats, rows_link),
         grade_chart(grades, rows_link),
     ]
+    more = sections or {}
     return {
         "as_of": stats.as_of.isoformat(),
         "order": [c["id"] for c in charts],
-        "charts": {c["id"]: c for c in charts},
+        "sections": {name: [c["id"] for c in group] for name, group in more.items()},
+        "charts": {c["id"]: c for c in [*charts, *(c for group in more.values() for c in group)]},
     }
 
 

@@ -212,15 +212,17 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         plan = self.world.plans["A"]
         self.get(plan=plan.pk, as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(24):
             # session, user, scope unit (3); the chosen plan, validated against the visible plans (1);
             # statistics() (13): ledger_state — problems, measures, schedules, plans, history of the
             # signed-off problem, history of closed problems, extensions, revisions, reports (9) —, problem
             # rows, lead assignments, their regions, first completions; the regions' division codes (1);
             # the current warning run (1) — for a past date the grades come from the engine's own
             # ledger_state (Statistics.states), no second computation; the rows shown with plan and
-            # parent (1); the form's plan choices (1) and unit choices (1). The count depends on which
-            # kinds of rows exist, never on how many.
+            # parent (1); the form's plan choices (1) and unit choices (1); the complaint cases the office
+            # sees (1) and the transferred problems it sees (1; none here, so no query for persons —
+            # test_case_charts pins that one). The count depends on which kinds of rows exist, never on
+            # how many.
             self.get(plan=plan.pk, as_of="2026-03-15", show="grade:red")
 
     def test_the_dashboard_links_to_the_charts_for_its_date(self):
