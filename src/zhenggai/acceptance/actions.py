@@ -10,6 +10,10 @@ return with an opinion) → at the 公示 step the notice opens automatically; `
 ``handle_objection`` during it; ``close_notice`` once the window has closed with no open objection
 → the sign-off step's ``decide_step`` sets 完成交账销号. A returned request is ``resubmit``-ted into
 the next round. ``reopen`` opens a signed-off problem again.
+
+The item is a problem or a complaint case (信访件): the same chain, decisions, 公示 and objections
+close both; what differs (the chain that applies, who the office is, what must hold before asking,
+what is signed, what sign-off does to the item) comes from ``acceptance.subjects``.
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ from zhenggai.acceptance.choices import (
 )
 from zhenggai.acceptance.models import (
     AcceptanceAttachment,
-    AcceptanceChain,
     AcceptanceRequest,
     Objection,
     PublicNotice,
@@ -42,19 +45,17 @@ from zhenggai.acceptance.models import (
     StepDecision,
 )
 from zhenggai.acceptance.signatures import content_hash, snapshot
+from zhenggai.acceptance.subjects import subject_for
 from zhenggai.core.errors import ConflictError
 from zhenggai.core.workdays import add_working_days, is_working_day
 from zhenggai.ledger import actions as ledger
-from zhenggai.ledger.choices import CLOSED_STATUSES, ItemStatus
 from zhenggai.ledger.models import Plan, Problem
 from zhenggai.portal.actions import publish_opened_notice, withdraw_closed_notice
-from zhenggai.progress.actions import can_report
-from zhenggai.progress.choices import ClaimedStatus
 from zhenggai.progress.evidence import check_evidence
-from zhenggai.progress.models import ProgressReport
 
 if TYPE_CHECKING:
     from zhenggai.accounts.models import User
+    from zhenggai.cases.models import Case
 
 __all__ = [
     "close_notice",
@@ -83,35 +84,16 @@ def _refuse(error: Exception, *, user, request=None, what: str) -> Exception:
 # --- asking for acceptance ----------------------------------------------------------------------
 
 
-def _open_measures(problem: Problem) -> list[str]:
-    """Measures neither closed in the ledger nor reported completed in their current report."""
-    claimed = set(
-        ProgressReport.objects.filter(
-            problem=problem, is_current=True, claimed_status=ClaimedStatus.COMPLETED
-        ).values_list("measure_id", flat=True)
-    )
-    return [
-        str(measure)
-        for measure in problem.measures.all()
-        if measure.status not in CLOSED_STATUSES and measure.pk not in claimed
-    ]
-
-
-def _validate_request(problem: Problem, report: str, signed_by_head: str, checklist: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
-    if problem.status == ItemStatus.SIGNED_OFF:
-        errors.setdefault("problem", []).append(_("The problem is already signed off."))
+def _validate_request(subject, report: str, signed_by_head: str, checklist: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = subject.request_errors()
     if not (report or "").strip():
         errors.setdefault("report", []).append(_("Write the acceptance report (自查情况)."))
     if not (signed_by_head or "").strip():
         errors.setdefault("signed_by_head", []).append(_("The unit's head must sign the self-check."))
     missing = [str(label) for key, label in CHECKLIST if not checklist.get(key)]
     if missing:
-        errors.setdefault("checklist", []).append(_("Not yet met: %(standards)s") % {"standards": "；".join(missing)})
-    open_measures = _open_measures(problem)
-    if open_measures:
-        errors.setdefault("checklist", []).append(
-            _("Measures not completed: %(measures)s") % {"measures": "；".join(open_measures)}
+        errors.setdefault("checklist", []).insert(
+            0, _("Not yet met: %(standards)s") % {"standards": "；".join(missing)}
         )
     if errors:
         raise ValidationError(errors)
@@ -134,7 +116,7 @@ def _attach(request: AcceptanceRequest, files, acting_user: User) -> None:
 
 @transaction.atomic
 def request_acceptance(
-    problem: Problem,
+    item: Problem | Case,
     *,
     acting_user: User,
     report: str,
@@ -142,22 +124,24 @@ def request_acceptance(
     checklist: dict[str, Any],
     files: list | None = None,
 ) -> AcceptanceRequest:
-    """The responsible unit asks for acceptance: its report, the head's signature, the standards met, files."""
-    if not can_report(acting_user, problem):
+    """The responsible unit asks for acceptance of a problem or a case: its report, the head's signature,
+    the standards met, files."""
+    subject = subject_for(item)
+    if not subject.may_request(acting_user):
         raise _refuse(
-            PermissionDenied(_("You may not ask for this problem's acceptance.")), user=acting_user, what="request"
+            PermissionDenied(_("You may not ask for this item's acceptance.")), user=acting_user, what="request"
         )
     try:
-        _validate_request(problem, report, signed_by_head, checklist)
+        _validate_request(subject, report, signed_by_head, checklist)
     except ValidationError as exc:
         raise _refuse(exc, user=acting_user, what="request") from None
-    chain = AcceptanceChain.for_plan(problem.plan)
+    chain = subject.chain()
     if chain is None or not chain.steps.exists():
-        raise ValidationError(_("No acceptance chain is configured for plans of this level."))
+        raise ValidationError(_("No acceptance chain is configured for items of this level."))
     try:
         with transaction.atomic():
             request = AcceptanceRequest.objects.create(
-                problem=problem,
+                **subject.request_fields(),
                 chain=chain,
                 unit=acting_user.unit if acting_user.unit_id else None,
                 requested_by=acting_user,
@@ -166,7 +150,7 @@ def request_acceptance(
                 checklist={key: bool(checklist.get(key)) for key, _label in CHECKLIST},
             )
     except IntegrityError as exc:
-        raise ConflictError(_("This problem already has an acceptance request under way.")) from exc
+        raise ConflictError(_("This item already has an acceptance request under way.")) from exc
     _attach(request, files or [], acting_user)
     return request
 
@@ -174,8 +158,9 @@ def request_acceptance(
 @transaction.atomic
 def resubmit(request: AcceptanceRequest, *, acting_user: User, report: str = "", files: list | None = None):
     """After a return: the unit resubmits; the chain starts again in the next round."""
-    request = AcceptanceRequest.objects.select_for_update().get(pk=request.pk)
-    if not can_report(acting_user, request.problem):
+    request = _locked(request)
+    subject = request.subject
+    if not subject.may_request(acting_user):
         raise _refuse(
             PermissionDenied(_("You may not resubmit this request.")),
             user=acting_user,
@@ -186,7 +171,7 @@ def resubmit(request: AcceptanceRequest, *, acting_user: User, report: str = "",
         if request.status != RequestStatus.RETURNED:
             raise ValidationError(_("Only a returned request can be resubmitted."))
         # The standards are checked again: a measure added or reopened since the return blocks it.
-        _validate_request(request.problem, report or request.report, request.signed_by_head, request.checklist)
+        _validate_request(subject, report or request.report, request.signed_by_head, request.checklist)
     except ValidationError as exc:
         raise _refuse(exc, user=acting_user, request=request, what="resubmit") from None
     request.round += 1
@@ -203,7 +188,12 @@ def resubmit(request: AcceptanceRequest, *, acting_user: User, report: str = "",
 
 
 def _locked(request: AcceptanceRequest) -> AcceptanceRequest:
-    return AcceptanceRequest.objects.select_for_update().select_related("chain", "problem__plan").get(pk=request.pk)
+    # ``of=("self",)``: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+    return (
+        AcceptanceRequest.objects.select_for_update(of=("self",))
+        .select_related("chain", "problem__plan__jurisdiction", "case__batch__jurisdiction", "case__region")
+        .get(pk=request.pk)
+    )
 
 
 def _step(request: AcceptanceRequest):
@@ -231,7 +221,7 @@ def _sign(request, step, *, acting_user, decision: str, opinion: str, now) -> St
                 decision=decision,
                 opinion=opinion,
                 actor=acting_user,
-                acting_unit=rules.acting_unit(acting_user, step, request.problem),
+                acting_unit=rules.acting_unit(acting_user, step, request.item),
                 acted_at=now,
                 frozen_content=content,
                 content_hash=content_hash(content),
@@ -241,7 +231,7 @@ def _sign(request, step, *, acting_user, decision: str, opinion: str, now) -> St
 
 
 def _check_actor(request, step, acting_user) -> None:
-    if not rules.may_act(acting_user, step, request.problem):
+    if not rules.may_act(acting_user, step, request.item):
         raise PermissionDenied(_("This step (%(step)s) is not yours to decide.") % {"step": step.name})
     if acting_user.pk == request.requested_by_id:
         raise ValidationError(_("The requester cannot decide on their own request."))
@@ -259,10 +249,7 @@ def _check_actor(request, step, acting_user) -> None:
 def _open_notice(request: AcceptanceRequest, step, today: date) -> PublicNotice:
     starts = today if is_working_day(today) else add_working_days(today, 1)
     ends = add_working_days(starts, max(request.chain.notice_workdays - 1, 0))
-    problem = request.problem
-    text = _("%(item)s has been rectified and passed acceptance; it is publicly noticed before sign-off.") % {
-        "item": f"{problem.label} {problem.title}"
-    }
+    text = request.subject.notice_text()
     return PublicNotice.objects.create(request=request, round=request.round, starts_on=starts, ends_on=ends, text=text)
 
 
@@ -271,7 +258,7 @@ def _advance(request: AcceptanceRequest, *, acting_user, now) -> None:
     steps = list(request.chain.steps.order_by("position"))
     done = steps[request.position]
     if done.kind == StepKind.SIGN_OFF or request.position + 1 >= len(steps):
-        ledger.sign_off_problem(request.problem, acting_user=acting_user, reason=f"acceptance {request.pk}")
+        request.subject.sign_off(acting_user=acting_user, request=request)
         request.status, request.closed_at = RequestStatus.SIGNED_OFF, now
         request.save(update_fields=["status", "closed_at"])
         return
@@ -331,7 +318,7 @@ def close_notice(request: AcceptanceRequest, *, acting_user: User) -> StepDecisi
         if request.status != RequestStatus.IN_NOTICE or notice is None:
             raise ValidationError(_("The request is not in public notice."))
         step = _step(request)
-        if not rules.may_act(acting_user, step, request.problem):
+        if not rules.may_act(acting_user, step, request.item):
             raise PermissionDenied(_("Only the plan's office closes the public notice."))
         today = timezone.localdate()
         if today <= notice.ends_on:
@@ -401,7 +388,7 @@ def handle_objection(objection: Objection, *, acting_user: User, uphold: bool, n
     objection = Objection.objects.select_for_update().select_related("notice__request").get(pk=objection.pk)
     request = _locked(objection.notice.request)
     try:
-        if not ledger_plan_office(acting_user, request.problem.plan):
+        if not request.subject.is_office(acting_user):
             raise PermissionDenied(_("Only the plan's office handles objections."))
         if objection.status != ObjectionStatus.OPEN:
             raise ValidationError(_("This objection was already handled."))

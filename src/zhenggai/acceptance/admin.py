@@ -65,9 +65,9 @@ class ChainStepInline(admin.TabularInline):
 
 @admin.register(AcceptanceChain)
 class AcceptanceChainAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "plan_level", "plan", "notice_workdays", "allow_same_person")
+    list_display = ("name", "subject", "plan_level", "plan", "notice_workdays", "allow_same_person")
     list_select_related = ("plan",)
-    list_filter = ("plan_level",)
+    list_filter = ("subject", "plan_level")
     search_fields = ("name", "plan__title")
     autocomplete_fields = ("plan",)
     inlines = (ChainStepInline,)
@@ -97,10 +97,20 @@ class AcceptanceAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(AcceptanceRequest)
 class AcceptanceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "problem", "unit", "status", "round", "position", "requested_by", "requested_at")
-    list_select_related = ("problem", "unit", "requested_by")
+    list_display = (
+        "__str__",
+        "problem",
+        "case",
+        "unit",
+        "status",
+        "round",
+        "position",
+        "requested_by",
+        "requested_at",
+    )
+    list_select_related = ("problem", "case", "unit", "requested_by")
     list_filter = ("status",)
-    search_fields = ("problem__title", "problem__number_text", "report")
+    search_fields = ("problem__title", "problem__number_text", "case__number", "report")
     date_hierarchy = "requested_at"
     inlines = (AcceptanceAttachmentInline, StepDecisionInline)
 

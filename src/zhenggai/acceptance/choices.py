@@ -12,6 +12,13 @@ class StepKind(models.TextChoices):
     SIGN_OFF = "sign_off", _("Sign-off")  # 销号
 
 
+class SubjectKind(models.TextChoices):
+    """What a chain or a request is about: a problem of a plan, or a complaint case (信访件)."""
+
+    PROBLEM = "problem", _("Problems")  # 督察反馈问题
+    CASE = "case", _("Complaint cases")  # 交办信访件
+
+
 class ActorLevel(models.TextChoices):
     """Who acts on a step: the office or reviewer of a level above (or at) the plan's jurisdiction,
     or the problem's acceptance unit (验收单位)."""

@@ -7,15 +7,17 @@
 * ``acceptance_unit`` steps are acted on by the problem's acceptance unit (the plan's office when
   the problem names none); ``plan_office`` steps by the office of the plan's own jurisdiction.
 * Administrators may act on every step. Nobody acts on a request they filed.
+
+The item may be a problem or a complaint case (``acceptance.subjects``): for a case, "the plan's
+jurisdiction" is the case's home jurisdiction and "the plan's office" the office over the case.
 """
 
 from __future__ import annotations
 
 from zhenggai.acceptance.choices import ActorLevel
+from zhenggai.acceptance.subjects import subject_for
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.scope import scope_for
-from zhenggai.ledger.choices import AssignmentRole
-from zhenggai.ledger.models import Plan
 
 __all__ = ["acting_unit", "may_act"]
 
@@ -26,25 +28,18 @@ def _is_admin(user) -> bool:
     return user.is_superuser or user.role == Role.ADMIN
 
 
-def _acceptance_units(problem) -> list:
-    return [a.unit for a in problem.assignments.filter(role=AssignmentRole.ACCEPTANCE).select_related("unit") if a.unit]
-
-
-def _plan_office(user, plan) -> bool:
-    return user.role == Role.OFFICE and Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
-
-
-def may_act(user, step, problem) -> bool:
-    """True when ``user`` may decide ``step`` for ``problem`` (the requester check is the action's)."""
+def may_act(user, step, item) -> bool:
+    """True when ``user`` may decide ``step`` for ``item``, a problem or a case (the requester check is
+    the action's)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if _is_admin(user):
         return True
-    plan = problem.plan
-    acceptance = _acceptance_units(problem)
+    subject = subject_for(item)
+    acceptance = subject.acceptance_units()
     unnamed = step.actor_level == ActorLevel.ACCEPTANCE_UNIT and not acceptance
     if step.actor_level == ActorLevel.PLAN_OFFICE or unnamed:
-        return _plan_office(user, plan)
+        return user.role == Role.OFFICE and subject.is_office(user)
     if user.unit_id is None:
         return False
     units = scope_for(user).unit_ids or {user.unit_id}
@@ -56,15 +51,15 @@ def may_act(user, step, problem) -> bool:
             return any(unit.pk in units for unit in named)
         if user.role not in (Role.OFFICE, Role.REVIEWER) or user.unit.level != step.actor_level:
             return False
-        jurisdiction = plan.jurisdiction
+        jurisdiction = subject.jurisdiction
         return jurisdiction is not None and jurisdiction.path.startswith(user.unit.path)
     return False
 
 
-def acting_unit(user, step, problem):
+def acting_unit(user, step, item):
     """The unit a decision is recorded for: the named acceptance unit the user acts for, else the user's unit."""
     units = scope_for(user).unit_ids or ({user.unit_id} if user.unit_id else set())
-    for unit in _acceptance_units(problem):
+    for unit in subject_for(item).acceptance_units():
         if unit.pk in units:
             return unit
     return user.unit

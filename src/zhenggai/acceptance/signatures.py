@@ -1,6 +1,7 @@
 """Signatures of acceptance decisions: a SHA-256 over the content a reviewer decided on.
 
-``snapshot(request)`` freezes what a decision is about: the problem's fields, its measures, the
+``snapshot(request)`` freezes what a decision is about: the problem's fields, its measures (for a
+complaint case: the case's fields, penalties, units and shares — ``case_content_of``), the
 request (report, checklist, the head who signed), and every evidence file — the request's
 attachments and the progress reports' evidence — by its SHA-256 *as read from storage now*. The
 decision adds itself (step, decision, opinion, signer, time) and the whole is hashed
@@ -18,13 +19,39 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from zhenggai.ledger.models import Measure, Problem
-from zhenggai.progress.models import Evidence
-
-__all__ = ["Verification", "check", "content_hash", "content_of", "file_sha256", "snapshot", "verify"]
+__all__ = [
+    "Verification",
+    "case_content_of",
+    "check",
+    "content_hash",
+    "content_of",
+    "file_sha256",
+    "snapshot",
+    "verify",
+]
 
 _PROBLEM_FIELDS = ("number_text", "title", "description", "cause", "due_raw", "status")
 _MEASURE_FIELDS = ("number_text", "text", "due_raw", "status")
+# A case's signed fields: what was complained of and everything its handling reports.
+CASE_FIELDS = (
+    "number",
+    "content",
+    "reported_party",
+    "findings",
+    "status",
+    "investigation",
+    "handling",
+    "accountability",
+    "ordered_to_correct",
+    "suspended",
+    "closed_down",
+    "penalty_cases",
+    "fine_amount",
+    "administrative_detention",
+    "criminal_detention",
+    "interviewed_persons",
+    "accountable_persons",
+)
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -44,13 +71,27 @@ def file_sha256(field_file) -> str | None:
     return digest.hexdigest()
 
 
-def content_of(problem, measures, evidence, request, attachments, hash_file=file_sha256) -> dict[str, Any]:
-    """The signable content from rows already loaded: ``measures`` by position and pk, ``attachments``
-    and the current reports' ``evidence`` by pk. ``hash_file`` may cache (a page hashes each file once)."""
-    files = [
+def _request_content(request) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "round": request.round,
+        "report": request.report,
+        "signed_by_head": request.signed_by_head,
+        "checklist": request.checklist,
+    }
+
+
+def _attachment_files(attachments, hash_file) -> list[dict[str, Any]]:
+    return [
         {"kind": "attachment", "path": a.file.name, "name": a.original_name, "sha256": hash_file(a.file)}
         for a in attachments
     ]
+
+
+def content_of(problem, measures, evidence, request, attachments, hash_file=file_sha256) -> dict[str, Any]:
+    """The signable content from rows already loaded: ``measures`` by position and pk, ``attachments``
+    and the current reports' ``evidence`` by pk. ``hash_file`` may cache (a page hashes each file once)."""
+    files = _attachment_files(attachments, hash_file)
     seen = set()
     for item in evidence:  # a correction carries a file forward as a new row on the same stored file
         if item.file.name not in seen:
@@ -61,27 +102,37 @@ def content_of(problem, measures, evidence, request, attachments, hash_file=file
     return {
         "problem": {"id": problem.pk, **{name: getattr(problem, name) for name in _PROBLEM_FIELDS}},
         "measures": [{"id": m.pk, **{name: getattr(m, name) for name in _MEASURE_FIELDS}} for m in measures],
-        "request": {
-            "id": request.pk,
-            "round": request.round,
-            "report": request.report,
-            "signed_by_head": request.signed_by_head,
-            "checklist": request.checklist,
-        },
+        "request": _request_content(request),
         "files": files,
+    }
+
+
+def case_content_of(case, assignments, request, attachments, hash_file=file_sha256) -> dict[str, Any]:
+    """A complaint case's signable content: its fields (as text, so amounts compare exactly), pollution
+    types, region, and its units with their shares (``assignments`` by unit id)."""
+    return {
+        "case": {"id": case.pk, **{name: str(getattr(case, name)) for name in CASE_FIELDS}},
+        "pollution_types": list(case.pollution_types),
+        "region_id": case.region_id,
+        "units": [[a.unit_id, str(a.share)] for a in assignments],
+        "request": _request_content(request),
+        "files": _attachment_files(attachments, hash_file),
     }
 
 
 def snapshot(request) -> dict[str, Any]:
     """The item and its evidence as they are now: the part of a signature that can later be compared."""
-    problem = Problem.objects.get(pk=request.problem_id)
-    return content_of(
-        problem,
-        Measure.objects.filter(problem=problem).order_by("position", "pk"),
-        Evidence.objects.filter(report__problem_id=request.problem_id, report__is_current=True).order_by("pk"),
-        request,
-        request.attachments.order_by("pk"),
-    )
+    from zhenggai.acceptance.models import AcceptanceRequest
+
+    # Read afresh: the item as stored now, not as the caller's instance remembers it.
+    item = AcceptanceRequest.objects.select_related("problem", "case").get(pk=request.pk).item
+    return subject_content(item, request, request.attachments.order_by("pk"))
+
+
+def subject_content(item, request, attachments, hash_file=file_sha256) -> dict[str, Any]:
+    from zhenggai.acceptance.subjects import subject_for
+
+    return subject_for(item).content(request, attachments, hash_file)
 
 
 @dataclass
@@ -97,11 +148,15 @@ class Verification:
 
 def _compare(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
     changes = []
-    for name, value in signed["problem"].items():
-        if name != "status" and now["problem"].get(name) != value:
-            changes.append(f"problem.{name}")
-    signed_measures = {m["id"]: m for m in signed["measures"]}
-    now_measures = {m["id"]: m for m in now["measures"]}
+    kind = "case" if "case" in signed else "problem"
+    for name, value in signed[kind].items():
+        if name != "status" and now[kind].get(name) != value:
+            changes.append(f"{kind}.{name}")
+    for name in ("pollution_types", "region_id", "units"):
+        if name in signed and signed[name] != now.get(name):
+            changes.append(f"case.{name}")
+    signed_measures = {m["id"]: m for m in signed.get("measures", [])}
+    now_measures = {m["id"]: m for m in now.get("measures", [])}
     for measure_id in signed_measures.keys() | now_measures.keys():
         before, after = signed_measures.get(measure_id), now_measures.get(measure_id)
         if before is None or after is None:

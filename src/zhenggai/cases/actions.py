@@ -1,15 +1,13 @@
 """State changes of complaint cases. Views, the import and commands validate input and call these.
 
 Each action is one transaction, takes a keyword ``acting_user``, and leaves a history row (simple-
-history, stamped with who and why) or an append-only ``CaseDecision``. Case edits take the
-``expected_version`` the form was loaded with and lock the row, so two people saving at once cannot
-both win (``ConflictError`` for the later one).
+history, stamped with who and why). Case edits take the ``expected_version`` the form was loaded
+with and lock the row, so two people saving at once cannot both win (``ConflictError`` for the later
+one).
 
-Sign-off is deliberately simpler than the problems' acceptance chain (``zhenggai.acceptance``): one
-office whose jurisdiction holds the case's batch or region signs a closed case off (or returns it)
-with an opinion; the decision row keeps a SHA-256 of the case as decided on, computed like
-``acceptance.signatures`` does for problems. The multi-level chain, 公示 and look-back campaigns are
-not used for cases.
+Sign-off (验收销号) goes through the same machinery as problems (``zhenggai.acceptance``): a closed
+case is put to acceptance by its unit, passes the case chain's signed steps and 公示 with its
+objections, and the last step calls ``sign_off_case``.
 """
 
 from __future__ import annotations
@@ -25,11 +23,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhenggai.acceptance.signatures import content_hash
 from zhenggai.accounts.scope import scope_for
 from zhenggai.cases.case_numbers import parse_case_number
-from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, DecisionKind, Findings, PollutionType
-from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseAssignment, CaseBatch, CaseDecision, CaseRule
+from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, Findings, PollutionType
+from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseAssignment, CaseBatch, CaseRule
 from zhenggai.core.audit import stamp
 from zhenggai.core.errors import ConflictError
 
@@ -47,17 +44,16 @@ __all__ = [
     "create_batch",
     "equal_shares",
     "foreign_unit_problem",
-    "frozen_case",
     "lock_inspection_cases",
     "mark_repeat",
     "next_position",
     "publish_batch_disclosure",
     "record_handling",
     "require_batch_office",
-    "return_case",
     "set_case_rule",
     "set_case_units",
     "sign_off_case",
+    "under_acceptance",
 ]
 
 HANDLING_TEXT_FIELDS = ("investigation", "handling", "accountability")
@@ -302,13 +298,16 @@ def record_handling(case: Case, *, acting_user: User, expected_version: int | No
     """Findings, status (正在办理/阶段性办结/已办结), the disclosure texts and the penalty counts.
 
     By an office over the case or an assigned unit (``Case.objects.handleable_by``). A signed-off case is
-    frozen; closing needs findings; 已验收销号 is not set here (``sign_off_case``).
+    frozen, and so is one under acceptance (``under_acceptance``); closing needs findings; 已验收销号 is
+    set only by the acceptance chain (``sign_off_case``).
     """
     if not Case.objects.handleable_by(acting_user).filter(pk=case.pk).exists():
         raise PermissionDenied(_("You may not record the handling of this case."))
     current = _locked(case, expected_version)
     if current.status == CaseStatus.SIGNED_OFF:
         raise ValidationError(_("This case is signed off; its handling can no longer change."))
+    if under_acceptance(current):
+        raise ValidationError(_("This case is under acceptance; its handling waits until the request returns."))
     allowed = {"findings", "status", *HANDLING_TEXT_FIELDS, *PENALTY_FIELDS}
     if extra := set(changes) - allowed:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(extra))})
@@ -328,59 +327,25 @@ def record_handling(case: Case, *, acting_user: User, expected_version: int | No
     return current
 
 
-def frozen_case(case: Case) -> dict[str, Any]:
-    """What a decision signs: the case's fields, penalties and units with shares."""
-    fields = ("number", "content", "reported_party", "findings", "status", *HANDLING_TEXT_FIELDS, *PENALTY_FIELDS)
-    return {
-        "case": {"id": case.pk, **{name: str(getattr(case, name)) for name in fields}},
-        "pollution_types": list(case.pollution_types),
-        "region_id": case.region_id,
-        "units": [[a.unit_id, str(a.share)] for a in case.assignments.order_by("unit_id")],
-    }
+def under_acceptance(case: Case) -> bool:
+    """Whether an acceptance request on the case is under review or in 公示: its handling, units and
+    links are what the reviewers are signing, so they wait (a returned request frees them again)."""
+    from zhenggai.acceptance.choices import OPEN_REQUEST_STATUSES
+
+    return case.acceptance_requests.filter(status__in=OPEN_REQUEST_STATUSES).exists()
 
 
-def _decide(case: Case, kind: str, *, acting_user: User, opinion: str, expected_version: int | None) -> CaseDecision:
-    if not Case.objects.signable_by(acting_user).filter(pk=case.pk).exists():
-        raise PermissionDenied(_("Only the office over this case may sign it off or return it."))
-    current = _locked(case, expected_version)
+@transaction.atomic
+def sign_off_case(case: Case, *, acting_user: User, reason: str) -> Case:
+    """已办结 → 已验收销号 at the end of the case's acceptance chain (``acceptance.actions``, whose signed
+    step decisions are the record); the case is frozen from now on."""
+    current = _locked(case, None)
     if current.status != CaseStatus.CLOSED:
-        raise ValidationError(_("Only a closed case can be signed off or returned."))
-    opinion = (opinion or "").strip()
-    if kind == DecisionKind.RETURN and not opinion:
-        raise ValidationError({"opinion": _("Say why the case is returned.")})
-    now = timezone.now()
-    content = frozen_case(current)
-    content["decision"] = {"kind": kind, "opinion": opinion, "by": acting_user.pk, "at": now.isoformat()}
-    decision = CaseDecision.objects.create(
-        case=current,
-        decision=kind,
-        opinion=opinion,
-        decided_by=acting_user,
-        acting_unit=acting_user.unit,
-        decided_at=now,
-        frozen_content=content,
-        content_hash=content_hash(content),
-    )
-    current.status = CaseStatus.SIGNED_OFF if kind == DecisionKind.SIGN_OFF else CaseStatus.IN_PROGRESS
-    _save(current, acting_user, "sign off" if kind == DecisionKind.SIGN_OFF else "return")
+        raise ValidationError(_("Only a closed case can be signed off."))
+    current.status = CaseStatus.SIGNED_OFF
+    _save(current, acting_user, reason)
     case.refresh_from_db()
-    return decision
-
-
-@transaction.atomic
-def sign_off_case(case: Case, *, acting_user: User, opinion: str = "", expected_version: int | None = None):
-    """已办结 → 已验收销号, by the office, with an append-only decision row and its SHA-256."""
-    return _decide(
-        case, DecisionKind.SIGN_OFF, acting_user=acting_user, opinion=opinion, expected_version=expected_version
-    )
-
-
-@transaction.atomic
-def return_case(case: Case, *, acting_user: User, opinion: str, expected_version: int | None = None):
-    """已办结 → 正在办理 (not accepted), by the office, with its reason."""
-    return _decide(
-        case, DecisionKind.RETURN, acting_user=acting_user, opinion=opinion, expected_version=expected_version
-    )
+    return current
 
 
 @transaction.atomic
@@ -452,6 +417,8 @@ def set_case_units(
     current = _locked(case, expected_version)
     if current.status == CaseStatus.SIGNED_OFF:
         raise ValidationError(_("This case is signed off; its units can no longer change."))
+    if under_acceptance(current):  # the units and shares are part of what the reviewers sign
+        raise ValidationError(_("This case is under acceptance; its units wait until the request returns."))
     pairs = [u if isinstance(u, tuple) else (u, None) for u in units_with_shares]
     if not pairs:
         raise ValidationError({"units": _("Name at least one responsible unit.")})

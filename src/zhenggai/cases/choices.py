@@ -43,11 +43,6 @@ class CaseStatus(models.TextChoices):
     SIGNED_OFF = "signed_off", _("Accepted and signed off")  # 已验收销号
 
 
-class DecisionKind(models.TextChoices):
-    SIGN_OFF = "sign_off", _("Signed off")  # 验收销号
-    RETURN = "return", _("Returned")  # 退回
-
-
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, DecisionKind, Findings
+from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, Findings
 from zhenggai.cases.models import PENALTY_FIELDS, Case
 from zhenggai.ledger.models import Inspection
 from zhenggai.organizations.models import Unit
@@ -72,12 +72,6 @@ class HandlingForm(forms.Form):
 
     def changes(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
-
-
-class DecisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices, widget=forms.RadioSelect)
-    opinion = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BatchUploadForm(forms.Form):

@@ -1,5 +1,5 @@
 """Complaint cases handed over by an inspection team (交办信访件/举报件): batches, cases, responsible units
-with shares, sign-off decisions and batch import jobs.
+with shares and batch import jobs (sign-off goes through the acceptance chain, ``zhenggai.acceptance``).
 
 During its stay an inspection team hands the province de-duplicated complaints in daily numbered
 batches (第N批); each case goes to one or more units, must be reported back within a few days, and is
@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from zhenggai.cases.choices import ACTIVE_IMPORT_STATUSES, CaseStatus, Channel, DecisionKind, Findings, ImportStatus
+from zhenggai.cases.choices import ACTIVE_IMPORT_STATUSES, CaseStatus, Channel, Findings, ImportStatus
 from zhenggai.cases.querysets import CaseAssignmentQuerySet, CaseBatchQuerySet, CaseQuerySet
 from zhenggai.progress.models.reports import evidence_storage
 
-__all__ = ["DEFAULT_DEADLINE_DAYS", "Case", "CaseAssignment", "CaseBatch", "CaseDecision", "CaseImportJob", "CaseRule"]
+__all__ = ["DEFAULT_DEADLINE_DAYS", "Case", "CaseAssignment", "CaseBatch", "CaseImportJob", "CaseRule"]
 
 # Shandong and the central teams give 10 days; Anhui 7 (provincial) or 5 (city level).
 DEFAULT_DEADLINE_DAYS = 10
@@ -239,36 +239,6 @@ class CaseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.unit_id} · {self.share}"
-
-
-class CaseDecision(models.Model):
-    """An office's sign-off (验收销号) or return (退回) of a closed case; append-only.
-
-    ``frozen_content`` is the case as decided on (its fields, units and shares) plus the decision;
-    ``content_hash`` its SHA-256 (``acceptance.signatures.content_hash``), so a later edit of the case
-    or of this row shows. Simpler than the problems' multi-level acceptance chain: one office decides.
-    """
-
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="decisions")
-    decision = models.CharField(_("decision"), max_length=10, choices=DecisionKind.choices)
-    opinion = models.TextField(_("opinion"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
-    )
-    acting_unit = models.ForeignKey(
-        "organizations.Unit", verbose_name=_("acting unit"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
-    frozen_content = models.JSONField(_("content decided on"))
-    content_hash = models.CharField(_("SHA-256"), max_length=64)
-
-    class Meta:
-        verbose_name = _("case decision")
-        verbose_name_plural = _("case decisions")
-        ordering = ["case_id", "decided_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} · {self.decision}"
 
 
 def import_path(instance: CaseImportJob, filename: str) -> str:

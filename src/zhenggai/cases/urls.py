@@ -18,7 +18,6 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/handle/", views.case_handle, name="case_handle"),
-    path("<int:pk>/decide/", views.case_decide, name="case_decide"),
     path("<int:pk>/repeat/", link_views.case_repeat, name="case_repeat"),
     path("<int:pk>/units/", link_views.case_units, name="case_units"),
 ]

@@ -1,9 +1,9 @@
 """Pages of complaint cases: batches, a batch's cases, a case with its handling form, statistics.
 
 Every page selects through ``visible_to(user)`` (outside it: 404). Changing a case needs
-``handleable_by`` / ``signable_by`` and managing a batch (new batch, import, disclosure, publishing)
-``CaseBatch.objects.manageable_by``: visible but not allowed answers 403. The import pages are in
-``import_views``.
+``handleable_by``; its acceptance and sign-off are on the acceptance pages (``acceptance:case``);
+managing a batch (new batch, import, disclosure, publishing) needs ``CaseBatch.objects.manageable_by``.
+Visible but not allowed answers 403. The import pages are in ``import_views``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from zhenggai.acceptance.choices import OPEN_REQUEST_STATUSES
 from zhenggai.accounts.scope import ALL, scope_for
 from zhenggai.cases import actions
 from zhenggai.cases.choices import CaseStatus, Channel, Findings, PollutionType
 from zhenggai.cases.disclosure import write_disclosure
-from zhenggai.cases.forms import BatchForm, DecisionForm, HandlingForm
-from zhenggai.cases.models import Case, CaseAssignment, CaseBatch, CaseDecision
+from zhenggai.cases.forms import BatchForm, HandlingForm
+from zhenggai.cases.models import Case, CaseAssignment, CaseBatch
 from zhenggai.cases.stats import case_statistics
 from zhenggai.core.downloads import private_download
 from zhenggai.core.errors import ConflictError
@@ -136,20 +137,20 @@ def _case(request: HttpRequest, pk: int) -> Case:
     )
 
 
-def _detail(request: HttpRequest, case: Case, *, handling_form=None, decision_form=None, status: int = 200):
-    can_handle = Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
-    can_sign = Case.objects.signable_by(request.user).filter(pk=case.pk).exists()
-    if can_handle and handling_form is None and case.status != CaseStatus.SIGNED_OFF:
+def _detail(request: HttpRequest, case: Case, *, handling_form=None, status: int = 200):
+    """The case, its units, its acceptance requests (the latest first: its acceptance page has the whole
+    chain and the signed decisions) and history; the handling form while the handling may change."""
+    acceptance = list(case.acceptance_requests.order_by("-requested_at", "-pk")[:3])
+    frozen = case.status == CaseStatus.SIGNED_OFF or any(r.status in OPEN_REQUEST_STATUSES for r in acceptance)
+    can_handle = not frozen and Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
+    if can_handle and handling_form is None:
         handling_form = HandlingForm.for_case(case)
-    if can_sign and decision_form is None and case.status == CaseStatus.CLOSED:
-        decision_form = DecisionForm(initial={"version": case.version, "decision": "sign_off"})
     context = {
         "case": case,
         "assignments": list(case.assignments.select_related("unit", "unit__successor")),
-        "decisions": list(CaseDecision.objects.filter(case=case).select_related("decided_by", "acting_unit")),
+        "acceptance_requests": acceptance,
         "history": list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[:20]),
-        "handling_form": handling_form if can_handle and case.status != CaseStatus.SIGNED_OFF else None,
-        "decision_form": decision_form if can_sign and case.status == CaseStatus.CLOSED else None,
+        "handling_form": handling_form if can_handle else None,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -181,34 +182,6 @@ def case_handle(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, exc)
         return _detail(request, case, handling_form=form, status=400)
     messages.success(request, _("The handling is recorded."))
-    return HttpResponseRedirect(reverse("cases:case_detail", args=[case.pk]))
-
-
-@require_POST
-@login_required
-def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sign a closed case off or return it (``actions.sign_off_case`` / ``return_case``), by its office."""
-    case = _case(request, pk)
-    if not Case.objects.signable_by(request.user).filter(pk=case.pk).exists():
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, case, decision_form=form, status=400)
-    decide = actions.sign_off_case if form.cleaned_data["decision"] == "sign_off" else actions.return_case
-    try:
-        decide(
-            case,
-            acting_user=request.user,
-            opinion=form.cleaned_data["opinion"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except ConflictError as exc:
-        messages.error(request, str(exc))
-        return _detail(request, _case(request, pk), status=409)
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _detail(request, case, decision_form=form, status=400)
-    messages.success(request, _("The decision is recorded."))
     return HttpResponseRedirect(reverse("cases:case_detail", args=[case.pk]))
 
 

@@ -30,13 +30,14 @@ class ChainStepSerializer(serializers.ModelSerializer):
 
 
 class AcceptanceChainSerializer(serializers.ModelSerializer):
-    """验收流程: the steps a request passes, for one plan level (``plan`` null) or one plan."""
+    """验收流程: the steps a request passes, for problems of one plan level (``plan`` null) or one plan, or
+    for complaint cases of one level (``subject`` "case")."""
 
     steps = ChainStepSerializer(many=True, read_only=True)
 
     class Meta:
         model = AcceptanceChain
-        fields = ["id", "name", "plan_level", "plan", "notice_workdays", "allow_same_person", "steps"]
+        fields = ["id", "name", "subject", "plan_level", "plan", "notice_workdays", "allow_same_person", "steps"]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -112,6 +113,7 @@ class AcceptanceRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "problem",
+            "case",
             "chain",
             "unit",
             "requested_by",

@@ -6,19 +6,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zhenggai.acceptance.choices import ActorLevel, StepKind
+from zhenggai.acceptance.choices import ActorLevel, StepKind, SubjectKind
 from zhenggai.ledger.choices import PlanLevel
 
 
 class AcceptanceChain(models.Model):
     """验收流程: the steps an acceptance request passes, for the plans of one level (or one plan).
 
-    ``plan`` set: the chain of that plan only; else the default of ``plan_level``. ``notice_workdays``
+    ``subject`` says what the chain closes: problems of plans (``plan`` set: the chain of that plan
+    only; else the default of ``plan_level``), or complaint cases (the default of the level of the
+    case's home jurisdiction, see ``for_case``). ``notice_workdays``
     is the length of 公示 in working days (Chinese holidays and adjusted working days through
     ``core.workdays``). ``allow_same_person`` lets one person pass two consecutive levels.
     """
 
     name = models.CharField(_("name"), max_length=100)
+    subject = models.CharField(_("applies to"), max_length=8, choices=SubjectKind.choices, default=SubjectKind.PROBLEM)
     plan_level = models.CharField(_("plan level"), max_length=16, choices=PlanLevel.choices, blank=True)
     plan = models.OneToOneField(
         "ledger.Plan", verbose_name=_("plan"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -33,8 +36,14 @@ class AcceptanceChain(models.Model):
         verbose_name_plural = _("acceptance chains")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan_level"], condition=models.Q(plan__isnull=True), name="acceptance_one_default_per_level"
-            )
+                fields=["subject", "plan_level"],
+                condition=models.Q(plan__isnull=True),
+                name="acceptance_one_default_per_subject_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=True) | models.Q(subject=SubjectKind.PROBLEM),
+                name="acceptance_plan_chain_is_for_problems",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -42,7 +51,13 @@ class AcceptanceChain(models.Model):
 
     @classmethod
     def for_plan(cls, plan) -> AcceptanceChain | None:
-        return cls.objects.filter(plan=plan).first() or cls.objects.filter(plan=None, plan_level=plan.level).first()
+        defaults = cls.objects.filter(plan=None, subject=SubjectKind.PROBLEM)
+        return cls.objects.filter(plan=plan).first() or defaults.filter(plan_level=plan.level).first()
+
+    @classmethod
+    def for_level(cls, subject: str, level: str) -> AcceptanceChain | None:
+        """The default chain of ``subject`` for a jurisdiction of ``level`` (province, city, county)."""
+        return cls.objects.filter(plan=None, subject=subject, plan_level=level).first()
 
 
 class ChainStep(models.Model):

@@ -8,19 +8,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.acceptance.choices import Decision, RequestStatus
+from zhenggai.acceptance.querysets import AcceptanceRequestQuerySet
 from zhenggai.progress.models.reports import evidence_storage
-from zhenggai.progress.querysets import ProblemChildQuerySet
 
 
 class AcceptanceRequest(models.Model):
-    """验收申请: the responsible unit asks for a problem to be accepted and closed.
+    """验收申请: the responsible unit asks for a problem — or a complaint case (信访件) — to be accepted
+    and closed. Exactly one of ``problem`` and ``case`` is set; ``subject`` wraps whichever it is with
+    what the chain needs to know about it (``acceptance.subjects``).
 
     ``round`` counts submissions: a return sends the request back to the unit, and resubmitting
     starts the chain again in the next round. ``position`` is the chain step now waiting.
     """
 
     problem = models.ForeignKey(
-        "ledger.Problem", verbose_name=_("problem"), on_delete=models.PROTECT, related_name="acceptance_requests"
+        "ledger.Problem",
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acceptance_requests",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("complaint case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acceptance_requests",
     )
     chain = models.ForeignKey("acceptance.AcceptanceChain", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
@@ -45,7 +60,7 @@ class AcceptanceRequest(models.Model):
     position = models.PositiveSmallIntegerField(_("waiting at step"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects = ProblemChildQuerySet.as_manager()
+    objects = AcceptanceRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("acceptance request")
@@ -56,11 +71,34 @@ class AcceptanceRequest(models.Model):
                 fields=["problem"],
                 condition=models.Q(status__in=["in_review", "in_notice", "returned"]),
                 name="acceptance_one_open_request_per_problem",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status__in=["in_review", "in_notice", "returned"]),
+                name="acceptance_one_open_request_per_case",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(problem__isnull=False, case__isnull=True)
+                | models.Q(problem__isnull=True, case__isnull=False),
+                name="acceptance_request_one_item",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.problem_id} · {self.get_status_display()}"
+        item = f"case {self.case_id}" if self.case_id else self.problem_id
+        return f"{item} · {self.get_status_display()}"
+
+    @property
+    def item(self):
+        """The problem or the complaint case the request is about."""
+        return self.case if self.case_id else self.problem
+
+    @property
+    def subject(self):
+        """The item wrapped for the chain (``acceptance.subjects``): its office, rules and content."""
+        from zhenggai.acceptance.subjects import subject_for
+
+        return subject_for(self.item)
 
 
 class AcceptanceAttachment(models.Model):

@@ -112,6 +112,7 @@ class AcceptanceAdminTestCase(TestCase):
         steps = list(chain.steps.order_by("position"))
         data = {
             "name": chain.name,
+            "subject": chain.subject,
             "plan_level": chain.plan_level,
             "plan": "",
             "notice_workdays": str(notice_workdays),
@@ -135,7 +136,7 @@ class AcceptanceAdminTestCase(TestCase):
         chain.refresh_from_db()
 
     def test_a_chain_is_edited_with_its_steps_and_keeps_its_history(self):
-        chain = AcceptanceChain.objects.get(plan=None, plan_level="province")
+        chain = AcceptanceChain.objects.get(plan=None, subject="problem", plan_level="province")
         self.post_chain(chain, 7, "省级现场验收")
         self.assertEqual(chain.notice_workdays, 7)
         self.assertEqual(chain.steps.get(position=0).name, "省级现场验收")

@@ -193,13 +193,13 @@ class ChainTestCase(AcceptanceApiTestCase):
         plan_chain = AcceptanceChain.objects.create(name="甲市专用流程", plan=self.world.plans["A"])
         ChainStep.objects.create(chain=plan_chain, position=0, name="市级验收", kind="review", actor_level="city")
         defaults = set(AcceptanceChain.objects.filter(plan=None).values_list("pk", flat=True))
-        self.assertEqual(len(defaults), 3)
+        self.assertEqual(len(defaults), 6)  # three levels, for problems and for complaint cases
         self.assertEqual(self.list_ids("office_A", CHAINS), defaults | {plan_chain.pk})
         self.assertEqual(self.list_ids("office_B", CHAINS), defaults)
         self.assertEqual(self.get("office_B", f"{CHAINS}{plan_chain.pk}/").status_code, 404)
         city = self.get("unit_A1", f"{CHAINS}{self.a1.chain_id}/").json()
         self.assertEqual([step["name"] for step in city["steps"]], ["市级验收", "公示", "省级备案销号"])
-        self.assertEqual(city["plan_level"], "city")
+        self.assertEqual((city["plan_level"], city["subject"]), ("city", "problem"))
 
     def test_chains_are_read_only(self):
         self.assertEqual(self.post("system", CHAINS, {"name": "新流程"}).status_code, 405)

@@ -2,8 +2,11 @@
 
 The order of checks on every page: not signed in → the login page; the object outside
 ``visible_to(user)`` → 404; the object seen but the user without the right → 403; the object in a
-state where the page makes no sense (nothing waiting, already signed off …) → back to the problem's
+state where the page makes no sense (nothing waiting, already signed off …) → back to the item's
 acceptance page with a message. The actions check everything again.
+
+The item is a problem or a complaint case; ``self.subject`` (``acceptance.subjects``) answers what
+differs between them (its page, its office, who may ask for acceptance).
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zhenggai.acceptance.actions import ledger_plan_office
 from zhenggai.acceptance.choices import CHECKLIST
 from zhenggai.acceptance.models import AcceptanceRequest, ChainStep, Objection
+from zhenggai.acceptance.subjects import subject_for
 from zhenggai.accounts.choices import Role
+from zhenggai.cases.models import Case
 from zhenggai.core.errors import ConflictError
 from zhenggai.core.forms import errors_to_form
 from zhenggai.ledger.models import Problem
-from zhenggai.progress.actions import can_report
 
 __all__ = [
+    "REQUEST_ITEM_RELATED",
     "AcceptancePageMixin",
     "checklist_rows",
     "errors_to_form",
@@ -44,8 +48,9 @@ def is_admin(user) -> bool:
     return bool(user.is_superuser or user.role == Role.ADMIN)
 
 
-def may_request(user, problem: Problem) -> bool:
-    """Unit users (and administrators) who may report on the problem ask for its acceptance.
+def may_request(user, item: Problem | Case) -> bool:
+    """Unit users (and administrators) who may report on the problem (or handle the case) ask for its
+    acceptance.
 
     ``progress.actions.can_report`` also lets an office report for a unit; an acceptance request is
     the unit's own self-check signed by its head, so the pages offer it to unit users only.
@@ -54,7 +59,7 @@ def may_request(user, problem: Problem) -> bool:
         return False
     if not (is_admin(user) or user.role == Role.UNIT):
         return False
-    return can_report(user, problem)
+    return subject_for(item).may_request(user)
 
 
 def may_see_objectors(user, *, plan_office: bool) -> bool:
@@ -65,6 +70,16 @@ def may_see_objectors(user, *, plan_office: bool) -> bool:
 def problem_url(problem_id: int, anchor: str = "") -> str:
     url = reverse("acceptance:problem", args=[problem_id])
     return f"{url}#{anchor}" if anchor else url
+
+
+# What a page about a request needs of its item, problem or case, in the request's own query.
+REQUEST_ITEM_RELATED = (
+    "chain",
+    "problem__plan__jurisdiction",
+    "problem__parent",
+    "case__batch__jurisdiction",
+    "case__region",
+)
 
 
 def visible_requests(user):
@@ -106,7 +121,7 @@ class AcceptancePageMixin(LoginRequiredMixin):
             raise PermissionDenied
         if message := self.wrong_state():
             messages.warning(request, message)
-            return HttpResponseRedirect(problem_url(self.problem.pk))
+            return HttpResponseRedirect(self.subject.url())
         if self.state_first and not self.allowed():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -122,30 +137,37 @@ class AcceptancePageMixin(LoginRequiredMixin):
 
     def load_request(self, pk: int) -> AcceptanceRequest:
         self.acceptance = get_object_or_404(
-            visible_requests(self.request.user).select_related(
-                "chain", "problem__plan__jurisdiction", "problem__parent"
-            ),
-            pk=pk,
+            visible_requests(self.request.user).select_related(*REQUEST_ITEM_RELATED), pk=pk
         )
         self.problem = self.acceptance.problem
+        self.subject = self.acceptance.subject
         return self.acceptance
 
     def load_problem(self, pk: int) -> Problem:
         self.problem = get_object_or_404(
             Problem.objects.visible_to(self.request.user).select_related("plan__jurisdiction", "parent"), pk=pk
         )
+        self.subject = subject_for(self.problem)
         return self.problem
 
+    def load_case(self, pk: int) -> Case:
+        self.problem = None
+        case = get_object_or_404(
+            Case.objects.visible_to(self.request.user).select_related("batch__jurisdiction", "region"), pk=pk
+        )
+        self.subject = subject_for(case)
+        return case
+
     def is_plan_office(self) -> bool:
-        return ledger_plan_office(self.request.user, self.problem.plan)
+        return self.subject.is_office(self.request.user)
 
     def conflict(self, exc: ConflictError) -> HttpResponse:
         messages.error(self.request, str(exc))
-        return HttpResponseRedirect(problem_url(self.problem.pk))
+        return HttpResponseRedirect(self.subject.url())
 
     def done(self, message: str, anchor: str = "") -> HttpResponse:
         messages.success(self.request, message)
-        return HttpResponseRedirect(problem_url(self.problem.pk, anchor))
+        return HttpResponseRedirect(self.subject.url(anchor))
 
 
 def refused_state(status_display: str) -> str:

@@ -2,7 +2,7 @@
 
 * requests waiting at a step the user may decide;
 * for offices, notices whose window has ended (ready to close, or blocked by an open objection) and
-  the open objections of the plans they may change;
+  the open objections of the plans they may change and of the complaint cases they sign off;
 * the user's own requests, newest first.
 
 Cost: the requests under review that the user sees are read in one query, then ``rules.may_act``
@@ -21,16 +21,16 @@ from django.views.generic import TemplateView
 from zhenggai.acceptance import rules
 from zhenggai.acceptance.choices import ObjectionStatus, RequestStatus, StepKind
 from zhenggai.acceptance.models import AcceptanceRequest, ChainStep, Objection, PublicNotice
-from zhenggai.acceptance.views.common import visible_requests, waiting_step
+from zhenggai.acceptance.views.common import REQUEST_ITEM_RELATED, visible_requests, waiting_step
+from zhenggai.cases.models import CaseBatch
 from zhenggai.ledger.models import Plan
 
 OWN_REQUESTS_SHOWN = 50
 
 
 def _with_steps(queryset):
-    return queryset.select_related(
-        "problem__plan__jurisdiction", "problem__parent", "chain", "requested_by"
-    ).prefetch_related(Prefetch("chain__steps", queryset=ChainStep.objects.order_by("position")))
+    steps = Prefetch("chain__steps", queryset=ChainStep.objects.order_by("position"))
+    return queryset.select_related(*REQUEST_ITEM_RELATED, "requested_by").prefetch_related(steps)
 
 
 def requests_to_decide(user) -> list[AcceptanceRequest]:
@@ -41,33 +41,42 @@ def requests_to_decide(user) -> list[AcceptanceRequest]:
     waiting = []
     for request in candidates:
         step = waiting_step(request)
-        if step is not None and step.kind != StepKind.NOTICE and rules.may_act(user, step, request.problem):
+        if step is not None and step.kind != StepKind.NOTICE and rules.may_act(user, step, request.item):
             request.step = step
             waiting.append(request)
     return waiting
 
 
-def notices_ended(user, today) -> list[PublicNotice]:
-    """Open notices of the plans the user may change whose last day has passed, with open objection counts."""
+def _offices_requests(user):
+    """Requests whose office the user is: on the plans the user may change, or on the cases of the batches
+    the user manages (``subjects.CaseSubject.is_office``); one ``pk IN (… UNION …)``."""
     plans = Plan.objects.editable_by(user).values("pk")
+    batches = CaseBatch.objects.manageable_by(user).values("pk")
+    requests = AcceptanceRequest.objects.order_by()
+    on_plans = requests.filter(problem__plan__in=plans).values("pk")
+    on_cases = requests.filter(case__batch__in=batches).values("pk")
+    return on_plans.union(on_cases)
+
+
+def notices_ended(user, today) -> list[PublicNotice]:
+    """Open notices of the user's offices whose last day has passed, with open objection counts."""
     return list(
         PublicNotice.objects.filter(
             closed_at__isnull=True,
             ends_on__lt=today,
             request__status=RequestStatus.IN_NOTICE,
-            request__problem__plan__in=plans,
+            request__in=_offices_requests(user),
         )
-        .select_related("request__problem__parent")
+        .select_related("request__problem__parent", "request__case")
         .annotate(open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN)))
         .order_by("ends_on", "pk")
     )
 
 
 def open_objections(user) -> list[Objection]:
-    plans = Plan.objects.editable_by(user).values("pk")
     return list(
-        Objection.objects.filter(status=ObjectionStatus.OPEN, notice__request__problem__plan__in=plans)
-        .select_related("notice__request__problem__parent")
+        Objection.objects.filter(status=ObjectionStatus.OPEN, notice__request__in=_offices_requests(user))
+        .select_related("notice__request__problem__parent", "notice__request__case")
         .order_by("submitted_at", "pk")
     )
 

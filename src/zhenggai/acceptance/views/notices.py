@@ -19,9 +19,9 @@ from zhenggai.acceptance import actions, rules
 from zhenggai.acceptance.choices import ObjectionStatus, RequestStatus
 from zhenggai.acceptance.forms import ObjectionHandlingForm
 from zhenggai.acceptance.views.common import (
+    REQUEST_ITEM_RELATED,
     AcceptancePageMixin,
     errors_to_form,
-    problem_url,
     refused_state,
     visible_objections,
 )
@@ -47,7 +47,7 @@ class CloseNoticeView(AcceptancePageMixin, View):
         return ""
 
     def allowed(self) -> bool:
-        return rules.may_act(self.request.user, self.step, self.problem)
+        return rules.may_act(self.request.user, self.step, self.subject)
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         anchor = f"request-{self.acceptance.pk}"
@@ -57,12 +57,13 @@ class CloseNoticeView(AcceptancePageMixin, View):
             return self.conflict(exc)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(problem_url(self.problem.pk, anchor))
+            return HttpResponseRedirect(self.subject.url(anchor))
         return self.done(_("Public notice closed."), anchor)
 
 
 class ObjectionHandleView(AcceptancePageMixin, FormView):
-    """The plan's office upholds (the request goes back) or dismisses an objection, noting how it checked."""
+    """The office (the plan's, or the one over the case) upholds an objection (the request goes back) or
+    dismisses it, noting how it checked."""
 
     template_name = "acceptance/objection_handle.html"
     form_class = ObjectionHandlingForm
@@ -72,14 +73,11 @@ class ObjectionHandleView(AcceptancePageMixin, FormView):
         self.notice = self.objection.notice
         self.acceptance = self.notice.request
         self.problem = self.acceptance.problem
+        self.subject = self.acceptance.subject
 
     def get_objection(self, pk: int):
-        return get_object_or_404(
-            visible_objections(self.request.user).select_related(
-                "notice__request__problem__plan__jurisdiction", "notice__request__problem__parent"
-            ),
-            pk=pk,
-        )
+        related = [f"notice__request__{name}" for name in REQUEST_ITEM_RELATED]
+        return get_object_or_404(visible_objections(self.request.user).select_related(*related), pk=pk)
 
     def allowed(self) -> bool:
         return self.is_plan_office()
@@ -91,7 +89,13 @@ class ObjectionHandleView(AcceptancePageMixin, FormView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context.update(problem=self.problem, objection=self.objection, notice=self.notice, acceptance=self.acceptance)
+        context.update(
+            problem=self.problem,
+            subject=self.subject,
+            objection=self.objection,
+            notice=self.notice,
+            acceptance=self.acceptance,
+        )
         return context
 
     def form_valid(self, form: ObjectionHandlingForm):

@@ -1,6 +1,7 @@
-"""A problem's acceptance page (验收销号): the chain, every request and round with its signed decisions
-and their verification, the materials, 公示 with its objections, reopenings, and the buttons the
-reader's rights allow. Also the permission-checked downloads of materials and objection files.
+"""An item's acceptance page (验收销号) — a problem's or a complaint case's: the chain, every request and
+round with its signed decisions and their verification, the materials, 公示 with its objections,
+reopenings (problems), and the buttons the reader's rights allow. Also the permission-checked
+downloads of materials and objection files.
 """
 
 from __future__ import annotations
@@ -13,23 +14,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from zhenggai.acceptance import rules
-from zhenggai.acceptance.actions import ledger_plan_office
+from zhenggai.acceptance import rules, signatures
 from zhenggai.acceptance.choices import ObjectionStatus, RequestStatus, StepKind
 from zhenggai.acceptance.models import (
     AcceptanceAttachment,
-    AcceptanceChain,
     AcceptanceRequest,
     ChainStep,
     Objection,
     PublicNotice,
     StepDecision,
 )
+from zhenggai.acceptance.subjects import subject_for
 from zhenggai.acceptance.views.common import (
+    REQUEST_ITEM_RELATED,
     checklist_rows,
     may_request,
     may_see_objectors,
@@ -37,9 +39,10 @@ from zhenggai.acceptance.views.common import (
     visible_requests,
     waiting_step,
 )
-from zhenggai.acceptance.views.verification import verify_decisions
+from zhenggai.acceptance.views.verification import FileHashes, verify_decisions
+from zhenggai.cases.models import Case
 from zhenggai.core.downloads import private_download
-from zhenggai.ledger.choices import AssignmentRole, ItemStatus
+from zhenggai.ledger.choices import AssignmentRole
 from zhenggai.ledger.models import Problem
 from zhenggai.progress.models import Evidence
 
@@ -71,10 +74,10 @@ class RequestEntry:
     can_resubmit: bool = False
 
 
-def _requests(problem: Problem) -> list[AcceptanceRequest]:
+def _requests(item: Problem | Case) -> list[AcceptanceRequest]:
     objections = Objection.objects.select_related("handled_by").order_by("pk")
     return list(
-        problem.acceptance_requests.select_related("chain", "requested_by", "unit").prefetch_related(
+        item.acceptance_requests.select_related("chain", "requested_by", "unit").prefetch_related(
             Prefetch("chain__steps", queryset=ChainStep.objects.order_by("position")),
             Prefetch(
                 "decisions",
@@ -102,68 +105,69 @@ def _rounds(request: AcceptanceRequest) -> list[RoundEntry]:
     return [rounds[number] for number in sorted(rounds)]
 
 
-class ProblemAcceptanceView(LoginRequiredMixin, TemplateView):
-    """Everything about a problem's acceptance, for everyone who sees the problem (else 404).
+class ItemAcceptanceView(LoginRequiredMixin, TemplateView):
+    """Everything about an item's acceptance, for everyone who sees the item (else 404).
 
     The database is read a fixed number of times whatever the number of rounds and decisions
-    (see ``test_problem_view``); each stored file is hashed once to verify the signatures.
+    (see ``test_problem_view`` and ``test_case_acceptance``); each stored file is hashed once to
+    verify the signatures. Subclasses load the item and say how today's content is built.
     """
 
-    template_name = "acceptance/problem.html"
+    template_name = "acceptance/item.html"
+
+    def get_item(self, pk: int):
+        raise NotImplementedError
+
+    def verifications(self, item, requests: list[AcceptanceRequest]) -> dict:
+        raise NotImplementedError
+
+    def item_context(self, item, office: bool) -> dict:
+        return {}
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        problem = get_object_or_404(
-            Problem.objects.visible_to(user).select_related("plan__jurisdiction", "parent"), pk=kwargs["pk"]
-        )
-        chain = AcceptanceChain.for_plan(problem.plan)
-        requests = _requests(problem)
-        measures = list(problem.measures.order_by("position", "pk"))
-        evidence = list(Evidence.objects.filter(report__problem_id=problem.pk, report__is_current=True).order_by("pk"))
-        verifications = verify_decisions(problem, measures, evidence, requests)
-        plan_office = ledger_plan_office(user, problem.plan)
-        requester = may_request(user, problem)
+        item = self.get_item(kwargs["pk"])
+        subject = subject_for(item)
+        chain = subject.chain()
+        requests = _requests(item)
+        verifications = self.verifications(item, requests)
+        office = subject.is_office(user)
+        requester = may_request(user, item)
         today = timezone.localdate()
-        entries = [self._entry(request, problem, requester, today) for request in requests]
+        entries = [self._entry(request, subject, requester, today) for request in requests]
         for entry in entries:
             for round_entry in entry.rounds:
                 for decision in round_entry.decisions:
                     decision.verification = verifications[decision.pk]
         has_open = any(r.status in OPEN_STATUSES for r in requests)
-        signed_off = problem.status == ItemStatus.SIGNED_OFF
         context.update(
-            problem=problem,
+            item=item,
+            subject=subject,
             chain=chain,
             steps=list(chain.steps.order_by("position")) if chain else [],
-            acceptance_units=[
-                a.holder_name
-                for a in problem.assignments.filter(role=AssignmentRole.ACCEPTANCE).select_related("unit", "person")
-            ],
             entries=entries,
-            reopenings=list(problem.reopenings.select_related("reopened_by")),
-            plan_office=plan_office,
-            show_objectors=may_see_objectors(user, plan_office=plan_office),
-            can_request=requester and not has_open and not signed_off,
-            can_reopen=plan_office and signed_off,
-            signed_off=signed_off,
+            plan_office=office,
+            show_objectors=may_see_objectors(user, plan_office=office),
+            can_request=requester and not has_open and not subject.is_signed_off,
+            signed_off=subject.is_signed_off,
             tampered_count=sum(not v.ok for v in verifications.values()),
             today=today,
+            **self.item_context(item, office),
         )
         return context
 
-    def _entry(self, request: AcceptanceRequest, problem: Problem, requester: bool, today) -> RequestEntry:
+    def _entry(self, request: AcceptanceRequest, subject, requester: bool, today) -> RequestEntry:
         user = self.request.user
         entry = RequestEntry(request, _rounds(request), checklist_rows(request), list(request.attachments.all()))
         if request.status == RequestStatus.RETURNED:
             entry.can_resubmit = requester
         if request.status not in (RequestStatus.IN_REVIEW, RequestStatus.IN_NOTICE):
             return entry
-        request.problem = problem  # rules.may_act reads the plan through it
         entry.step = waiting_step(request)
         if entry.step is None:
             return entry
-        may_act = request.requested_by_id != user.pk and rules.may_act(user, entry.step, problem)
+        may_act = request.requested_by_id != user.pk and rules.may_act(user, entry.step, subject)
         if request.status == RequestStatus.IN_REVIEW and entry.step.kind != StepKind.NOTICE:
             entry.can_decide = may_act
         elif request.status == RequestStatus.IN_NOTICE:
@@ -175,6 +179,52 @@ class ProblemAcceptanceView(LoginRequiredMixin, TemplateView):
                 open_objections = any(o.status == ObjectionStatus.OPEN for o in entry.notice.objections.all())
                 entry.notice_ready = today > entry.notice.ends_on and not open_objections
         return entry
+
+
+class ProblemAcceptanceView(ItemAcceptanceView):
+    """A problem's acceptance: its acceptance units, its measures and evidence in the signatures, reopenings."""
+
+    def get_item(self, pk: int) -> Problem:
+        return get_object_or_404(
+            Problem.objects.visible_to(self.request.user).select_related("plan__jurisdiction", "parent"), pk=pk
+        )
+
+    def verifications(self, item: Problem, requests: list[AcceptanceRequest]) -> dict:
+        measures = list(item.measures.order_by("position", "pk"))
+        evidence = list(Evidence.objects.filter(report__problem_id=item.pk, report__is_current=True).order_by("pk"))
+        return verify_decisions(item, measures, evidence, requests)
+
+    def item_context(self, item: Problem, office: bool) -> dict:
+        assignments = item.assignments.filter(role=AssignmentRole.ACCEPTANCE).select_related("unit", "person")
+        return {
+            "problem": item,
+            "request_url": reverse("acceptance:request_new", args=[item.pk]),
+            "acceptance_units": [a.holder_name for a in assignments],
+            "reopenings": list(item.reopenings.select_related("reopened_by")),
+            "can_reopen": office and subject_for(item).is_signed_off,
+        }
+
+
+class CaseAcceptanceView(ItemAcceptanceView):
+    """A complaint case's acceptance: the case chain; the case's fields, units and shares in the signatures."""
+
+    def get_item(self, pk: int) -> Case:
+        return get_object_or_404(
+            Case.objects.visible_to(self.request.user).select_related("batch__jurisdiction", "region"), pk=pk
+        )
+
+    def verifications(self, item: Case, requests: list[AcceptanceRequest]) -> dict:
+        assignments = list(item.assignments.order_by("unit_id"))
+        hashes = FileHashes()
+        results = {}
+        for request in requests:
+            now = signatures.case_content_of(item, assignments, request, request.attachments.all(), hashes)
+            for decision in request.decisions.all():
+                results[decision.pk] = signatures.check(decision, now)
+        return results
+
+    def item_context(self, item: Case, office: bool) -> dict:
+        return {"case": item, "request_url": reverse("acceptance:case_request_new", args=[item.pk])}
 
 
 @require_safe
@@ -191,10 +241,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Send an objection's file to those who may see objectors (the plan's office, reviewers, admins)."""
-    objection = get_object_or_404(
-        visible_objections(request.user).select_related("notice__request__problem__plan"), pk=pk
-    )
-    plan_office = ledger_plan_office(request.user, objection.notice.request.problem.plan)
+    related = [f"notice__request__{name}" for name in REQUEST_ITEM_RELATED]
+    objection = get_object_or_404(visible_objections(request.user).select_related(*related), pk=pk)
+    plan_office = objection.notice.request.subject.is_office(request.user)
     if not may_see_objectors(request.user, plan_office=plan_office):
         raise PermissionDenied
     if not objection.attachment:

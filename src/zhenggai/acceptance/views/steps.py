@@ -12,7 +12,7 @@ from django.views.generic import FormView
 from zhenggai.acceptance import actions, rules
 from zhenggai.acceptance.choices import Decision, RequestStatus, StepKind
 from zhenggai.acceptance.forms import DecisionForm, ReopenForm, RequestForm, ResubmitForm
-from zhenggai.acceptance.models import AcceptanceChain, AcceptanceRequest
+from zhenggai.acceptance.models import AcceptanceRequest
 from zhenggai.acceptance.views.common import (
     AcceptancePageMixin,
     checklist_rows,
@@ -38,28 +38,33 @@ class RequestCreateView(AcceptancePageMixin, FormView):
         self.load_problem(kwargs["pk"])
 
     def allowed(self) -> bool:
-        return may_request(self.request.user, self.problem)
+        return may_request(self.request.user, self.subject.item)
 
     def wrong_state(self) -> str:
-        if self.problem.status == ItemStatus.SIGNED_OFF:
-            return _("The problem is already signed off.")
+        if self.subject.is_signed_off:
+            return _("The item is already signed off.")
         if AcceptanceRequest.objects.filter(
-            problem=self.problem, status__in=(RequestStatus.IN_REVIEW, RequestStatus.IN_NOTICE, RequestStatus.RETURNED)
+            **self.subject.request_fields(),
+            status__in=(RequestStatus.IN_REVIEW, RequestStatus.IN_NOTICE, RequestStatus.RETURNED),
         ).exists():
-            return _("This problem already has an acceptance request under way.")
+            return _("This item already has an acceptance request under way.")
         return ""
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        chain = AcceptanceChain.for_plan(self.problem.plan)
-        context.update(problem=self.problem, steps=list(chain.steps.order_by("position")) if chain else [])
+        chain = self.subject.chain()
+        context.update(
+            problem=self.problem,
+            subject=self.subject,
+            steps=list(chain.steps.order_by("position")) if chain else [],
+        )
         return context
 
     def form_valid(self, form: RequestForm):
         data = form.cleaned_data
         try:
             actions.request_acceptance(
-                self.problem,
+                self.subject.item,
                 acting_user=self.request.user,
                 report=data["report"],
                 signed_by_head=data["signed_by_head"],
@@ -72,6 +77,13 @@ class RequestCreateView(AcceptancePageMixin, FormView):
             errors_to_form(form, exc)
             return self.form_invalid(form)
         return self.done(_("Acceptance requested."), "requests")
+
+
+class CaseRequestCreateView(RequestCreateView):
+    """验收申请 of a complaint case closed (已办结) with its findings, by a unit user handling it."""
+
+    def load(self, **kwargs) -> None:
+        self.load_case(kwargs["pk"])
 
 
 class DecideView(AcceptancePageMixin, FormView):
@@ -98,12 +110,13 @@ class DecideView(AcceptancePageMixin, FormView):
 
     def allowed(self) -> bool:
         user = self.request.user
-        return user.pk != self.acceptance.requested_by_id and rules.may_act(user, self.step, self.problem)
+        return user.pk != self.acceptance.requested_by_id and rules.may_act(user, self.step, self.subject)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context.update(
             problem=self.problem,
+            subject=self.subject,
             acceptance=self.acceptance,
             step=self.step,
             checklist=checklist_rows(self.acceptance),
@@ -139,7 +152,7 @@ class ResubmitView(AcceptancePageMixin, FormView):
         self.load_request(kwargs["pk"])
 
     def allowed(self) -> bool:
-        return may_request(self.request.user, self.problem)
+        return may_request(self.request.user, self.subject.item)
 
     def wrong_state(self) -> str:
         if self.acceptance.status != RequestStatus.RETURNED:
@@ -154,6 +167,7 @@ class ResubmitView(AcceptancePageMixin, FormView):
         returned = self.acceptance.decisions.filter(round=self.acceptance.round, decision=Decision.RETURN).first()
         context.update(
             problem=self.problem,
+            subject=self.subject,
             acceptance=self.acceptance,
             returned=returned,
             checklist=checklist_rows(self.acceptance),

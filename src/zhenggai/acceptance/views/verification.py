@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from zhenggai.ledger.models import Measure, Problem
     from zhenggai.progress.models import Evidence
 
-__all__ = ["current_content", "verify_decisions"]
+__all__ = ["FileHashes", "current_content", "verify_decisions"]
 
 
-class _FileHashes:
+class FileHashes:
     """SHA-256 of stored files, each read once."""
 
     def __init__(self) -> None:
@@ -43,10 +43,10 @@ def current_content(
     evidence: Sequence[Evidence],
     request: AcceptanceRequest,
     attachments: Iterable[AcceptanceAttachment],
-    hashes: _FileHashes | None = None,
+    hashes: FileHashes | None = None,
 ) -> dict[str, Any]:
     """What ``signatures.snapshot(request)`` returns, built from rows the page has loaded."""
-    return signatures.content_of(problem, measures, evidence, request, attachments, hashes or _FileHashes())
+    return signatures.content_of(problem, measures, evidence, request, attachments, hashes or FileHashes())
 
 
 def verify_decisions(
@@ -57,7 +57,7 @@ def verify_decisions(
 ) -> dict[int, Verification]:
     """Each decision of ``requests`` (with ``decisions`` and ``attachments`` prefetched) checked against
     today's content: ``{decision pk: Verification}``."""
-    hashes = _FileHashes()
+    hashes = FileHashes()
     results: dict[int, Verification] = {}
     for request in requests:
         decisions = list(request.decisions.all())

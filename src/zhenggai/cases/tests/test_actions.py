@@ -8,10 +8,9 @@ from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from zhenggai.acceptance.signatures import content_hash
 from zhenggai.cases import actions
 from zhenggai.cases.choices import CaseStatus, Findings
-from zhenggai.cases.models import Case, CaseBatch, CaseDecision
+from zhenggai.cases.models import Case, CaseBatch
 from zhenggai.cases.tests.world import CasesWorldTestCase
 from zhenggai.core.errors import ConflictError
 
@@ -132,36 +131,20 @@ class HandlingTests(CasesWorldTestCase):
                 case, acting_user=self.world.users["office_A"], expected_version=stale, changes={"status": "closed"}
             )
 
-    def test_sign_off_only_after_closed_and_only_by_the_office(self):
+    def test_sign_off_only_after_closed(self):
+        """``sign_off_case`` is the acceptance chain's last step (``acceptance.tests.test_case_acceptance``)."""
         case = self.cases["co"]
         with self.assertRaises(ValidationError):
-            actions.sign_off_case(case, acting_user=self.world.users["office_A"])
+            actions.sign_off_case(case, acting_user=self.world.users["office_A"], reason="acceptance 1")
         self.handle("unit_A1", findings=Findings.TRUE, status=CaseStatus.CLOSED, handling="已整改")
-        with self.assertRaises(PermissionDenied):
-            actions.sign_off_case(case, acting_user=self.world.users["unit_A1"])
-        decision = actions.sign_off_case(case, acting_user=self.world.users["office_A"], opinion="现场核查通过")
+        actions.sign_off_case(case, acting_user=self.world.users["office_A"], reason="acceptance 1")
         case.refresh_from_db()
         self.assertEqual(case.status, CaseStatus.SIGNED_OFF)
-        self.assertEqual(decision.content_hash, content_hash(decision.frozen_content))
-        self.assertEqual(decision.frozen_content["case"]["handling"], "已整改")
-        self.assertEqual(
-            decision.frozen_content["units"],
-            [[self.world.units["A1"].pk, "0.5000"], [self.world.units["A2"].pk, "0.5000"]],
-        )
+        self.assertEqual(case.history.first().history_change_reason, "acceptance 1")
         with self.assertRaises(ValidationError):  # frozen
             self.handle("office_A", handling="改")
         with self.assertRaises(ValidationError):  # twice
-            actions.sign_off_case(case, acting_user=self.world.users["office_P"])
-        self.assertEqual(CaseDecision.objects.filter(case=case).count(), 1)
-
-    def test_return_needs_an_opinion_and_reopens(self):
-        case = self.cases["a1"]
-        self.handle("unit_A1", "a1", findings=Findings.UNTRUE, status=CaseStatus.CLOSED)
-        with self.assertRaises(ValidationError):
-            actions.return_case(case, acting_user=self.world.users["office_A"], opinion="")
-        actions.return_case(case, acting_user=self.world.users["office_A"], opinion="核查不充分")
-        case.refresh_from_db()
-        self.assertEqual(case.status, CaseStatus.IN_PROGRESS)
+            actions.sign_off_case(case, acting_user=self.world.users["office_P"], reason="acceptance 2")
 
     def test_repeat_link_stays_in_the_inspection(self):
         actions.mark_repeat(self.cases["co"], self.cases["a1"], acting_user=self.world.users["office_A"])

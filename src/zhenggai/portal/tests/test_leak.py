@@ -25,6 +25,8 @@ from decimal import Decimal
 
 from django.test import Client
 
+from zhenggai.acceptance import actions as acceptance
+from zhenggai.acceptance.choices import CHECKLIST
 from zhenggai.accountability import actions as accountability
 from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
 from zhenggai.cases import actions as cases
@@ -38,6 +40,8 @@ from zhenggai.portal.views import PAGE_SIZE
 from zhenggai.progress import actions as progress
 from zhenggai.progress.actions import ReportInput
 from zhenggai.testing import frozen_at
+
+CHECKLIST_KEYS = [key for key, _label in CHECKLIST]
 
 # Each secret is a text that exists in the database but was never published (or no longer is).
 SECRETS = {
@@ -176,7 +180,17 @@ class LeakTestCase(PortalWorldTestCase):
         )
         closed = {"findings": Findings.TRUE, "status": CaseStatus.CLOSED, "investigation": "经查属实"}
         cases.record_handling(cls.case, acting_user=province, expected_version=None, changes=closed)
-        cases.return_case(cls.case, acting_user=province, opinion=SECRETS["return opinion"])
+        # The case goes to acceptance and the city returns it: the request and its opinion stay internal.
+        request = acceptance.request_acceptance(
+            cls.case,
+            acting_user=w.users["unit_A1"],
+            report="自查报告",
+            signed_by_head="某某",
+            checklist=dict.fromkeys(CHECKLIST_KEYS, True),
+        )
+        acceptance.decide_step(
+            request, acting_user=w.users["office_A"], decision="return", opinion=SECRETS["return opinion"]
+        )
         cases.publish_batch_disclosure(batch, acting_user=province)
         second = cases.create_batch(
             acting_user=province,
