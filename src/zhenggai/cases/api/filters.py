@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from zhenggai.cases.case_numbers import normalize_case_number
 from zhenggai.cases.choices import CaseStatus, Channel, Findings, PollutionType
 from zhenggai.cases.models import Case, CaseAssignment, CaseBatch
+from zhenggai.cases.querysets import overdue_condition
 from zhenggai.ledger.models import Inspection
 from zhenggai.organizations.models import Unit
 
@@ -95,5 +96,6 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        late = {"status": CaseStatus.IN_PROGRESS, "due_date__lt": timezone.localdate()}
-        return queryset.filter(**late) if value else queryset.exclude(**late)
+        # The one overdue rule of the statistics and the case list (``cases.querysets.overdue_condition``).
+        late = overdue_condition(timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)

@@ -20,14 +20,16 @@ from rest_framework import serializers
 from zhenggai.cases.actions import HANDLING_TEXT_FIELDS
 from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, Findings, PollutionType
 from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseAssignment, CaseBatch
+from zhenggai.cases.querysets import is_overdue as overdue_rule
 from zhenggai.progress.api.serializers import RefSerializer
 
 __all__ = ["CaseAssignmentSerializer", "CaseBatchSerializer", "CaseHandlingSerializer", "CaseSerializer", "is_overdue"]
 
 
 def is_overdue(case: Case) -> bool:
-    """Past its due date (before today, Beijing time) and still being handled (正在办理)."""
-    return case.status == CaseStatus.IN_PROGRESS and case.due_date < timezone.localdate()
+    """Past its due date (before today, Beijing time) and still being handled (正在办理): the rule of the
+    statistics, the dashboard and the case list (``cases.querysets.is_overdue``)."""
+    return overdue_rule(case.status, case.due_date, timezone.localdate())
 
 
 class CaseBatchSerializer(serializers.ModelSerializer):
