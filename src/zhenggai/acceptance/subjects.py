@@ -34,6 +34,15 @@ if TYPE_CHECKING:
 __all__ = ["CaseSubject", "ProblemSubject", "subject_for"]
 
 
+def _remembered(subject, user, ask) -> bool:
+    """``is_office`` asked once per subject and user: a page asks it for itself and again through
+    ``rules.may_act`` for each step the office acts on."""
+    offices = subject.__dict__.setdefault("_offices", {})
+    if user.pk not in offices:
+        offices[user.pk] = ask()
+    return offices[user.pk]
+
+
 class ProblemSubject:
     """A problem (督察反馈问题) of a plan: the chain of its plan, its acceptance units, its measures."""
 
@@ -77,7 +86,7 @@ class ProblemSubject:
     def is_office(self, user) -> bool:
         from zhenggai.ledger.models import Plan
 
-        return Plan.objects.editable_by(user).filter(pk=self.item.plan_id).exists()
+        return _remembered(self, user, lambda: Plan.objects.editable_by(user).filter(pk=self.item.plan_id).exists())
 
     def may_request(self, user) -> bool:
         from zhenggai.progress.actions import can_report
@@ -195,7 +204,9 @@ class CaseSubject:
 
         if not getattr(user, "is_authenticated", False):
             return False
-        return CaseBatch.objects.manageable_by(user).filter(pk=self.item.batch_id).exists()
+        return _remembered(
+            self, user, lambda: CaseBatch.objects.manageable_by(user).filter(pk=self.item.batch_id).exists()
+        )
 
     def may_request(self, user) -> bool:
         from zhenggai.cases.models import Case

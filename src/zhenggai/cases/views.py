@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -29,6 +30,7 @@ from zhenggai.cases.choices import CaseStatus, Channel, Findings, PollutionType
 from zhenggai.cases.disclosure import write_disclosure
 from zhenggai.cases.forms import BatchForm, HandlingForm
 from zhenggai.cases.models import Case, CaseAssignment, CaseBatch
+from zhenggai.cases.querysets import is_overdue
 from zhenggai.cases.stats import case_statistics
 from zhenggai.core.downloads import private_download
 from zhenggai.core.errors import ConflictError
@@ -142,11 +144,15 @@ def _detail(request: HttpRequest, case: Case, *, handling_form=None, status: int
     chain and the signed decisions) and history; the handling form while the handling may change."""
     acceptance = list(case.acceptance_requests.order_by("-requested_at", "-pk")[:3])
     frozen = case.status == CaseStatus.SIGNED_OFF or any(r.status in OPEN_REQUEST_STATUSES for r in acceptance)
-    can_handle = not frozen and Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
+    handles = Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
+    can_handle = handles and not frozen
     if can_handle and handling_form is None:
         handling_form = HandlingForm.for_case(case)
     context = {
         "case": case,
+        "overdue": is_overdue(case.status, case.due_date, timezone.localdate()),
+        "can_link_repeat": handles,
+        "can_edit_units": not frozen and _manageable(request, case.batch),
         "assignments": list(case.assignments.select_related("unit", "unit__successor")),
         "acceptance_requests": acceptance,
         "history": list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[:20]),
@@ -187,7 +193,7 @@ def case_handle(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Lists and statistics --------------------------------------------------------------------------------
 
-LIST_FILTERS = ("batch", "status", "findings", "channel", "region", "type", "unit", "key")
+LIST_FILTERS = ("batch", "status", "findings", "channel", "region", "type", "unit", "key", "overdue")
 
 
 def filter_cases(cases, params) -> tuple:
@@ -215,6 +221,8 @@ def filter_cases(cases, params) -> tuple:
         used["unit"] = unit
     if params.get("key") == "1":
         cases, used["key"] = cases.filter(is_key=True), "1"
+    if params.get("overdue") == "1":  # 逾期未办结 today, the rule of the statistics and the dashboard
+        cases, used["overdue"] = cases.overdue(timezone.localdate()), "1"
     return cases, used
 
 

@@ -111,9 +111,10 @@ class CasePageQueryCountTests(CasesWorldTestCase):
     def test_case_detail_queries(self):
         self.login("unit_A1")
         url = reverse("cases:case_detail", args=[self.cases["co"].pk])
-        # 1 session, 2 user, 3 predecessors of the unit (scope), 4 its collectives, 5 the case with batch,
-        # inspection, region and repeat_of, 6 may handle, 7 may sign off, 8 assignments with units and
-        # successors, 9 decisions, 10 history with users
+        # 1 session, 2 user, 3 the user's unit, 4 its predecessors (scope), 5 its collectives, 6 the case with
+        # batch, inspection, region and repeat_of, 7 its latest acceptance requests, 8 may handle (may manage
+        # the batch costs nothing for a unit user: an empty query set), 9 assignments with units and
+        # successors, 10 history with users
         with self.assertNumQueries(10):
             self.assertEqual(self.client.get(url).status_code, 200)
 
