@@ -177,6 +177,16 @@ class OverdueStatisticsPageTests(OverdueWorld):
         self.assertContains(response, f'data-unit="{u["A1"].pk}" data-share="1.5000"')
         self.assertContains(response, f'href="{list_url}?overdue=1&amp;unit={u["A2"].pk}"')
 
+    def test_the_links_list_the_cases_counted(self):
+        self.login("office_P")
+        response = self.client.get(self.URL)
+        stats = response.context["stats"]
+        listed = self.client.get(reverse("cases:case_list"), {"overdue": "1"})
+        self.assertEqual([c.pk for c in listed.context["page"].object_list], stats.overdue.numerator_ids)
+        a2 = self.world.units["A2"].pk
+        listed = self.client.get(reverse("cases:case_list"), {"overdue": "1", "unit": a2})
+        self.assertEqual([c.pk for c in listed.context["page"].object_list], self.pks("co"))
+
     def test_a_batch_keeps_its_filter_in_the_links(self):
         self.login("office_P")
         response = self.client.get(self.URL, {"batch": self.batch.pk})
