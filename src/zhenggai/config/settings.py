@@ -3,7 +3,8 @@
 Everything that differs between a laptop and production comes from environment
 variables read through ``zhenggai.config.env``; README.md ("Configuration") lists
 them all. Defaults are safe for local development: SQLite under ``var/``, DEBUG on.
-``ZHENGGAI_PROFILE=production`` turns DEBUG off and requires a real SECRET_KEY.
+``ZHENGGAI_PROFILE=production`` turns DEBUG off, requires a real SECRET_KEY and ALLOWED_HOSTS, and
+switches on the HTTPS protections ``zhenggai check --deploy`` asks for (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET):
     raise ImproperlyConfigured("SECRET_KEY must be set when ZHENGGAI_PROFILE=production")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    # Refused at start-up: with an empty list every request would be a 400, found only after deployment.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when ZHENGGAI_PROFILE=production (comma-separated)")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Behind nginx: REMOTE_ADDR becomes the visitor's address from X-Real-IP (REAL_IP_HEADER).
+    "zhenggai.config.proxy.RealIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhenggai.core.middleware.ChosenLanguageMiddleware",
@@ -99,7 +105,13 @@ TEMPLATES = [
 # DATABASE_URL selects the database; without it a SQLite file under var/ is used.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhenggai.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Production keeps a connection per gunicorn worker for a minute (a new PostgreSQL connection costs ~4.6 ms,
+# bench/RESULTS.md) and checks it is alive before reusing it after a database restart.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while one writer writes; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue instead of failing with "database is locked"
@@ -135,13 +147,34 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Production: ``zhenggai collectstatic`` writes hashed names (app.3f2a….css) and a manifest into STATIC_ROOT,
+# which nginx serves with a long cache lifetime; Django serves no static files when DEBUG is off.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
 
 # --- security (production profile) --------------------------------------------
+# Production runs behind nginx, which terminates TLS and overwrites X-Forwarded-Proto (deploy/nginx.conf);
+# gunicorn listens on loopback only, so no client can send that header to Django itself. Each default
+# below is what ``check --deploy`` wants in production and off in development (plain http://127.0.0.1).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", PRODUCTION)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# The header in which the proxy names the visitor's address (zhenggai.config.proxy); empty: REMOTE_ADDR as is.
+REAL_IP_HEADER = env_str("REAL_IP_HEADER", "X-Real-IP" if BEHIND_TLS_PROXY else "")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# HSTS: browsers refuse plain HTTP to this host for this long once they have seen it over HTTPS. One year
+# in production; lower it (e.g. 3600) for the first days of a new domain, and set INCLUDE_SUBDOMAINS or
+# PRELOAD off when sibling hosts under the name still need plain HTTP.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+SESSION_COOKIE_HTTPONLY = True
+# A signed-in session lasts this long (Django's default: two weeks).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links to other sites carry no path (ledger URLs name plans and problems); same-origin keeps the full URL.
+SECURE_REFERRER_POLICY = env_str("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- REST API -----------------------------------------------------------------
@@ -184,7 +217,11 @@ SPECTACULAR_SETTINGS = {
 EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
@@ -242,7 +279,14 @@ LOGGING = {
     "formatters": {"audit": {"format": "%(asctime)s %(levelname)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
-        "audit_file": {"class": "logging.FileHandler", "filename": AUDIT_LOG, "formatter": "audit", "delay": True},
+        # Watched: every gunicorn worker and the task worker append to the file; after logrotate moves it
+        # each process reopens the new one (deploy/logrotate-zhenggai) instead of writing to the moved file.
+        "audit_file": {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": AUDIT_LOG,
+            "formatter": "audit",
+            "delay": True,
+        },
     },
     "loggers": {"zhenggai.audit": {"handlers": ["audit_file"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
