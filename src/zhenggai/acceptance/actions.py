@@ -45,7 +45,7 @@ from zhenggai.acceptance.models import (
     StepDecision,
 )
 from zhenggai.acceptance.signatures import content_hash, snapshot
-from zhenggai.acceptance.subjects import subject_for
+from zhenggai.acceptance.subjects import plan_office, subject_for
 from zhenggai.core.errors import ConflictError
 from zhenggai.core.workdays import add_working_days, is_working_day
 from zhenggai.ledger import actions as ledger
@@ -126,7 +126,9 @@ def request_acceptance(
 ) -> AcceptanceRequest:
     """The responsible unit asks for acceptance of a problem or a case: its report, the head's signature,
     the standards met, files."""
-    subject = subject_for(item)
+    # The item's row is locked first: a concurrent change of its state (a case set back to 正在办理) then
+    # waits for this request, and the next change sees the request open (``cases.actions.under_acceptance``).
+    subject = subject_for(item).locked()
     if not subject.may_request(acting_user):
         raise _refuse(
             PermissionDenied(_("You may not ask for this item's acceptance.")), user=acting_user, what="request"
@@ -159,7 +161,7 @@ def request_acceptance(
 def resubmit(request: AcceptanceRequest, *, acting_user: User, report: str = "", files: list | None = None):
     """After a return: the unit resubmits; the chain starts again in the next round."""
     request = _locked(request)
-    subject = request.subject
+    subject = request.subject.locked()
     if not subject.may_request(acting_user):
         raise _refuse(
             PermissionDenied(_("You may not resubmit this request.")),
@@ -422,7 +424,8 @@ def handle_objection(objection: Objection, *, acting_user: User, uphold: bool, n
 
 
 def ledger_plan_office(user, plan: Plan) -> bool:
-    return Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
+    """Whether ``user`` is the office of ``plan`` (kept for callers; ``subjects.plan_office``)."""
+    return plan_office(user, plan)
 
 
 # --- reopening (反弹) ----------------------------------------------------------------------------

@@ -124,9 +124,9 @@ def snapshot(request) -> dict[str, Any]:
     """The item and its evidence as they are now: the part of a signature that can later be compared."""
     from zhenggai.acceptance.models import AcceptanceRequest
 
-    # Read afresh: the item as stored now, not as the caller's instance remembers it.
-    item = AcceptanceRequest.objects.select_related("problem", "case").get(pk=request.pk).item
-    return subject_content(item, request, request.attachments.order_by("pk"))
+    # Read afresh: the request and its item as stored now, not as the caller's instances remember them.
+    fresh = AcceptanceRequest.objects.select_related("problem", "case").get(pk=request.pk)
+    return subject_content(fresh.item, fresh, fresh.attachments.order_by("pk"))
 
 
 def subject_content(item, request, attachments, hash_file=file_sha256) -> dict[str, Any]:
@@ -147,6 +147,30 @@ class Verification:
 
 
 def _compare(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """What changed since signing. A decision of an earlier round (the request was returned since) vouches
+    for its files only: after a return the unit is meant to change the item, and the next round's
+    decisions sign the item as changed."""
+    changes = []
+    same_round = signed["request"].get("round") == now["request"].get("round")
+    if same_round:
+        changes += _item_changes(signed, now)
+    if same_round:  # a resubmission may change these
+        for name in ("report", "signed_by_head", "checklist"):
+            if signed["request"].get(name) != now["request"].get(name):
+                changes.append(f"request.{name}")
+    signed_files = {(f["kind"], f["path"]): f for f in signed["files"]}
+    now_files = {(f["kind"], f["path"]): f for f in now["files"]}
+    for key, before in signed_files.items():
+        after = now_files.get(key)
+        if after is None or after["sha256"] is None:
+            changes.append(f"file {before['name']} missing")
+        elif after["sha256"] != before["sha256"]:
+            changes.append(f"file {before['name']} altered")
+    return changes
+
+
+def _item_changes(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The item's fields (but its status), a case's types, region and units, a problem's measures."""
     changes = []
     kind = "case" if "case" in signed else "problem"
     for name, value in signed[kind].items():
@@ -163,18 +187,6 @@ def _compare(signed: dict[str, Any], now: dict[str, Any]) -> list[str]:
             changes.append(f"measure {measure_id} {'added' if before is None else 'removed'}")
         elif {k: v for k, v in before.items() if k != "status"} != {k: v for k, v in after.items() if k != "status"}:
             changes.append(f"measure {measure_id} changed")
-    if signed["request"].get("round") == now["request"].get("round"):  # a resubmission may change these
-        for name in ("report", "signed_by_head", "checklist"):
-            if signed["request"].get(name) != now["request"].get(name):
-                changes.append(f"request.{name}")
-    signed_files = {(f["kind"], f["path"]): f for f in signed["files"]}
-    now_files = {(f["kind"], f["path"]): f for f in now["files"]}
-    for key, before in signed_files.items():
-        after = now_files.get(key)
-        if after is None or after["sha256"] is None:
-            changes.append(f"file {before['name']} missing")
-        elif after["sha256"] != before["sha256"]:
-            changes.append(f"file {before['name']} altered")
     return changes
 
 

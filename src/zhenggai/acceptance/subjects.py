@@ -6,7 +6,10 @@ differs is answered here, by one small class per kind of item:
 * ``chain()``: which chain applies — the plan's (or its level's default) for a problem; for a case,
   the case chain of the level of its *home* (the case's region when it is a county, city or province,
   else the jurisdiction the batch was handed to);
-* ``jurisdiction``: the unit whose ancestors' offices and reviewers act on the level steps;
+* ``jurisdiction``: the unit whose ancestors' offices and reviewers act on the level steps, and
+  ``office_unit``: the unit of the office (the plan's jurisdiction; the batch's for a case);
+* ``public_title``: how the item is named in public (公示 and the portal) — for a case only its number,
+  region and pollution types, never the complaint, the complainant or the reported party;
 * ``is_office(user)``: the office that closes 公示, rules on objections and acts on ``plan_office``
   steps — the plan's office for a problem, the office that received the case's batch for a case;
 * ``may_request(user)`` and ``request_errors()``: who asks for acceptance and what must hold first
@@ -20,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from zhenggai.acceptance.choices import SubjectKind
@@ -31,22 +35,48 @@ if TYPE_CHECKING:
     from zhenggai.ledger.models import Problem
     from zhenggai.organizations.models import Unit
 
-__all__ = ["CaseSubject", "ProblemSubject", "subject_for"]
+__all__ = ["CaseSubject", "ProblemSubject", "plan_office", "subject_for"]
+
+
+def plan_office(user, plan) -> bool:
+    """Whether ``user`` may change ``plan`` (its office, above it, or an administrator)."""
+    from zhenggai.ledger.models import Plan
+
+    return Plan.objects.editable_by(user).filter(pk=plan.pk).exists()
 
 
 def _remembered(subject, user, ask) -> bool:
     """``is_office`` asked once per subject and user: a page asks it for itself and again through
-    ``rules.may_act`` for each step the office acts on."""
+    ``rules.may_act`` for each step the office acts on; a list fills it in advance (``remember_office``)."""
     offices = subject.__dict__.setdefault("_offices", {})
     if user.pk not in offices:
         offices[user.pk] = ask()
     return offices[user.pk]
 
 
-class ProblemSubject:
+class _Subject:
+    """What both kinds share."""
+
+    item: Any
+
+    def remember_office(self, user, is_office: bool) -> None:
+        """Record the answer of ``is_office`` computed for many items at once (the inbox)."""
+        self.__dict__.setdefault("_offices", {})[user.pk] = is_office
+
+    def url(self, anchor: str = "") -> str:
+        url = reverse(self.url_name, args=[self.item.pk])
+        return f"{url}#{anchor}" if anchor else url
+
+    def locked(self):
+        """The subject of the item's row locked for update (re-read: check the state on the locked row)."""
+        return type(self)(type(self.item).objects.select_for_update().get(pk=self.item.pk))
+
+
+class ProblemSubject(_Subject):
     """A problem (督察反馈问题) of a plan: the chain of its plan, its acceptance units, its measures."""
 
     kind = SubjectKind.PROBLEM
+    url_name = "acceptance:problem"
 
     def __init__(self, problem: Problem) -> None:
         self.item = problem
@@ -60,16 +90,20 @@ class ProblemSubject:
         return self.item.title
 
     @property
+    def public_title(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
+    @property
     def jurisdiction(self) -> Unit | None:
+        return self.item.plan.jurisdiction
+
+    @property
+    def office_unit(self) -> Unit | None:
         return self.item.plan.jurisdiction
 
     @property
     def is_signed_off(self) -> bool:
         return self.item.status == ItemStatus.SIGNED_OFF
-
-    def url(self, anchor: str = "") -> str:
-        url = reverse("acceptance:problem", args=[self.item.pk])
-        return f"{url}#{anchor}" if anchor else url
 
     def request_fields(self) -> dict[str, Any]:
         return {"problem": self.item}
@@ -84,9 +118,7 @@ class ProblemSubject:
         return [a.unit for a in assignments if a.unit]
 
     def is_office(self, user) -> bool:
-        from zhenggai.ledger.models import Plan
-
-        return _remembered(self, user, lambda: Plan.objects.editable_by(user).filter(pk=self.item.plan_id).exists())
+        return _remembered(self, user, lambda: plan_office(user, self.item.plan))
 
     def may_request(self, user) -> bool:
         from zhenggai.progress.actions import can_report
@@ -133,7 +165,7 @@ class ProblemSubject:
 
     def notice_text(self) -> str:
         return _("%(item)s has been rectified and passed acceptance; it is publicly noticed before sign-off.") % {
-            "item": f"{self.label} {self.title}"
+            "item": self.public_title
         }
 
     def sign_off(self, *, acting_user, request) -> None:
@@ -146,7 +178,7 @@ class ProblemSubject:
 _CHAIN_LEVELS = frozenset(PlanLevel.values)
 
 
-class CaseSubject:
+class CaseSubject(_Subject):
     """A complaint case (交办信访件): closed by its units, accepted along the case chain of its home's level.
 
     The case names no acceptance unit (验收单位), so an ``acceptance_unit`` step falls to the office over
@@ -154,6 +186,7 @@ class CaseSubject:
     """
 
     kind = SubjectKind.CASE
+    url_name = "acceptance:case"
 
     def __init__(self, case: Case) -> None:
         self.item = case
@@ -169,10 +202,28 @@ class CaseSubject:
         return summary if len(summary) <= 40 else f"{summary[:40]}…"
 
     @property
+    def public_title(self) -> str:
+        """The number, the region and the pollution types: what the batch's disclosure also names."""
+        from zhenggai.cases.choices import PollutionType
+
+        case = self.item
+        region = case.region.name if case.region_id else case.region_text
+        kinds = "、".join(str(PollutionType(code).label) for code in case.pollution_types if code in PollutionType)
+        return " ".join(part for part in (case.number, region, kinds) if part)
+
+    @cached_property
     def jurisdiction(self) -> Unit | None:
+        """The case's home: its region, or the region's nearest county, city or province above it (a
+        township's county), else the batch's jurisdiction."""
         region = self.item.region
         if region is not None and region.level in _CHAIN_LEVELS:
             return region
+        if region is not None and (home := region.ancestors().filter(level__in=_CHAIN_LEVELS).last()):
+            return home
+        return self.item.batch.jurisdiction
+
+    @property
+    def office_unit(self) -> Unit | None:
         return self.item.batch.jurisdiction
 
     @property
@@ -180,10 +231,6 @@ class CaseSubject:
         from zhenggai.cases.choices import CaseStatus
 
         return self.item.status == CaseStatus.SIGNED_OFF
-
-    def url(self, anchor: str = "") -> str:
-        url = reverse("acceptance:case", args=[self.item.pk])
-        return f"{url}#{anchor}" if anchor else url
 
     def request_fields(self) -> dict[str, Any]:
         return {"case": self.item}
@@ -231,7 +278,7 @@ class CaseSubject:
     def notice_text(self) -> str:
         return _(
             "Complaint case %(item)s has been handled and passed acceptance; it is publicly noticed before sign-off."
-        ) % {"item": f"{self.label} {self.title}"}
+        ) % {"item": self.public_title}
 
     def sign_off(self, *, acting_user, request) -> None:
         from zhenggai.cases.actions import sign_off_case

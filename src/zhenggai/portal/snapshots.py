@@ -106,9 +106,9 @@ def problem_payloads(plan: Plan, tasks: list[Problem], as_of: date) -> dict[int,
 
 
 def notice_title(notice: PublicNotice) -> str:
-    """The public title of a notice: the task or complaint case it is about, as the notice's own text names it."""
-    subject = notice.request.subject
-    return f"{subject.label} {subject.title}".strip()
+    """The public title of a notice: the task, or the complaint case (its number, region and pollution types
+    only: ``CaseSubject.public_title``), as the notice's own text names it."""
+    return notice.request.subject.public_title
 
 
 def notice_payload(notice: PublicNotice) -> dict:

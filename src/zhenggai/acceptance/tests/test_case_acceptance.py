@@ -211,3 +211,66 @@ class UnitsWaitTests(CaseAcceptanceTestCase):
                 acting_user=self.user("office_P"),
                 expected_version=None,
             )
+
+
+class ReviewFixTests(CaseAcceptanceTestCase):
+    def test_the_public_notice_names_the_case_by_number_region_and_types_only(self):
+        land = self.cases["land"]
+        request = self.request()
+        with at(date(2026, 3, 3)), self.captureOnCommitCallbacks(execute=True):
+            actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
+        notice = request.notices.get()
+        published = PublishedItem.objects.get(key=f"notice:{notice.pk}")
+        public = " ".join([notice.text, published.title, str(published.versions.get().payload)])
+        self.assertIn(land.number, public)
+        self.assertIn("甲市", public)
+        for secret in (land.reported_party, land.content[:6]):
+            self.assertNotIn(secret, public)
+
+    def test_a_return_then_a_corrected_case_leaves_the_first_rounds_signature_intact(self):
+        request = self.request()
+        with at(date(2026, 3, 3)):
+            first = actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="return", opinion="补")
+        land = self.cases["land"]
+        cases.record_handling(
+            land, acting_user=self.user("office_A"), expected_version=None, changes={"handling": "补"}
+        )
+        with at(date(2026, 3, 4)):
+            actions.resubmit(request, acting_user=self.user("unit_Anat"), report="已补充")
+        self.assertTrue(verify(first).ok, verify(first).changes)
+        with at(date(2026, 3, 5)):
+            second = actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
+        Case.objects.filter(pk=land.pk).update(handling="再改")  # within the round signed: shown
+        self.assertEqual(verify(second).changes, ["case.handling"])
+
+    def test_a_case_in_a_township_takes_its_countys_chain(self):
+        from zhenggai.organizations import actions as org
+
+        town = org.create_unit(
+            acting_user=self.user("system"), name="甲一镇", level="township", parent=self.world.units["A1"]
+        )
+        case = self.cases["a1"]
+        Case.objects.filter(pk=case.pk).update(region=town)
+        case.refresh_from_db()
+        subject = subject_for(case)
+        self.assertEqual((subject.jurisdiction, subject.chain().plan_level), (self.world.units["A1"], "county"))
+
+    def test_the_office_named_on_the_page_is_the_batchs(self):
+        subject = subject_for(self.cases["a1"])
+        self.assertEqual((subject.office_unit, subject.jurisdiction), (self.world.units["P"], self.world.units["A1"]))
+        self.client.force_login(self.user("office_P"))
+        page = self.client.get(subject.url())
+        self.assertContains(page, f": {self.world.units['P']})")  # "(…office: 甲省)" beside 办结公示 and 销号
+
+    def test_verify_signatures_takes_a_case(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        request = self.request()
+        with at(date(2026, 3, 3)):
+            actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")
+        out = StringIO()
+        call_command("verify_signatures", "--case", str(self.cases["land"].pk), "--verbose", stdout=out)
+        self.assertIn(f"case {self.cases['land'].pk} round 1", out.getvalue())
+        self.assertIn("1 decisions checked: 1 verified", out.getvalue())

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhenggai.acceptance import actions
 from zhenggai.acceptance.models import AcceptanceRequest
 from zhenggai.acceptance.tests.test_case_acceptance import ALL_MET, CaseAcceptanceTestCase
+from zhenggai.cases import actions as cases
 from zhenggai.cases.tests.world import EXPECTED
 from zhenggai.testing import frozen_at as at
 
@@ -128,3 +131,32 @@ class CaseInboxAndApiTests(CaseAcceptanceTestCase):
         self.client.force_login(self.user("office_B"))
         self.assertEqual(self.client.get(api, {"case": self.cases["land"].pk}).status_code, 400)  # not visible
         self.assertEqual(self.client.get(f"{api}{request.pk}/").status_code, 404)
+
+
+class CaseInboxQueryTests(CaseAcceptanceTestCase):
+    def test_the_inbox_costs_the_same_for_one_or_many_case_requests_at_the_office_step(self):
+        """Requests waiting at 销号 (the batch's office decides): the office check is read once."""
+        closed = {"findings": "true", "status": "closed", "handling": "已整改"}
+        requests = []
+        for key, persona in (("co", "unit_A1"), ("coll", "unit_A1")):
+            cases.record_handling(
+                self.cases[key], acting_user=self.user("office_P"), expected_version=None, changes=closed
+            )
+            requests.append(self.request(key, persona))
+        requests.append(self.request("land"))
+        self.client.force_login(self.user("office_P"))
+        url = reverse("acceptance:inbox")
+
+        def to_sign_off(request):
+            request.refresh_from_db()
+            AcceptanceRequest.objects.filter(pk=request.pk).update(position=request.chain.steps.count() - 1)
+
+        to_sign_off(requests[0])
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(url)
+        for request in requests[1:]:
+            to_sign_off(request)
+        with CaptureQueriesContext(connection) as three:
+            response = self.client.get(url)
+        self.assertEqual(len(re.findall('data-testid="to-decide-row"', response.content.decode())), 3)
+        self.assertEqual(len(three), len(one))

@@ -16,7 +16,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhenggai.acceptance.choices import CHECKLIST
@@ -36,7 +35,6 @@ __all__ = [
     "is_admin",
     "may_request",
     "may_see_objectors",
-    "problem_url",
     "refused_state",
     "visible_objections",
     "visible_requests",
@@ -65,11 +63,6 @@ def may_request(user, item: Problem | Case) -> bool:
 def may_see_objectors(user, *, plan_office: bool) -> bool:
     """Names, contacts and files of objectors: for the office that rules on them, reviewers, admins."""
     return plan_office or is_admin(user) or user.role == Role.REVIEWER
-
-
-def problem_url(problem_id: int, anchor: str = "") -> str:
-    url = reverse("acceptance:problem", args=[problem_id])
-    return f"{url}#{anchor}" if anchor else url
 
 
 # What a page about a request needs of its item, problem or case, in the request's own query.

@@ -1,4 +1,4 @@
-"""``zhenggai verify_signatures [--request ID] [--problem ID] [--verbose] [--format text|json]``.
+"""``zhenggai verify_signatures [--request ID] [--problem ID] [--case ID] [--verbose] [--format text|json]``.
 
 Checks every signed step decision (``StepDecision``) with ``acceptance.signatures.verify``: that the
 stored record still hashes to its signature (nobody edited it in the database), and that the item and
@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--request", type=int, action="append", help="only this acceptance request (repeatable)")
         parser.add_argument("--problem", type=int, action="append", help="only this problem's requests (repeatable)")
+        parser.add_argument("--case", type=int, action="append", help="only this case's requests (repeatable)")
         parser.add_argument("--verbose", action="store_true", help="also list the decisions that verify")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             decisions = decisions.filter(request_id__in=options["request"])
         if options["problem"]:
             decisions = decisions.filter(request__problem_id__in=options["problem"])
+        if options["case"]:
+            decisions = decisions.filter(request__case_id__in=options["case"])
         rows = [self._row(decision) for decision in decisions]
         failed = [row for row in rows if not row["ok"]]
         summary = {"checked": len(rows), "ok": len(rows) - len(failed), "failed": len(failed)}
@@ -57,6 +60,7 @@ class Command(BaseCommand):
             "id": decision.pk,
             "request": decision.request_id,
             "problem": decision.request.problem_id,
+            "case": decision.request.case_id,
             "round": decision.round,
             "position": decision.position,
             "step": decision.step.name,
@@ -71,8 +75,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _line(row: dict) -> str:
+        item = f"case {row['case']}" if row["case"] else f"problem {row['problem']}"
         head = (
-            f"decision {row['id']} request {row['request']} problem {row['problem']} "
+            f"decision {row['id']} request {row['request']} {item} "
             f"round {row['round']} step {row['position']} {row['step']} ({row['decision']}, {row['signer']})"
         )
         if row["ok"]:
