@@ -123,6 +123,34 @@ class CheckDeployTestCase(ProductionProcessTestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("System check identified no issues (0 silenced).", result.stdout)
 
+    def test_the_example_environment_file_passes_check_deploy(self):
+        # deploy/zhenggai.env.example through deploy/manage.sh, as an administrator would run it (only the
+        # paths moved into the temporary folder; check --deploy does not connect to the database).
+        manage = DEPLOY / "manage.sh"
+        if not (REPO / ".venv" / "bin" / "zhenggai").exists():
+            self.skipTest("deploy/manage.sh runs the checkout's .venv/bin/zhenggai, which is not there")
+        example = (DEPLOY / "zhenggai.env.example").read_text(encoding="utf-8")
+        for path in ("/etc/zhenggai", "/var/lib/zhenggai", "/srv/zhenggai", "/var/log/zhenggai"):
+            example = example.replace(path, str(self.tmp / path.strip("/").replace("/", "_")))
+        (self.tmp / "etc_zhenggai").mkdir()
+        (self.tmp / "etc_zhenggai" / "secret_key").write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        (self.tmp / "etc_zhenggai" / "smtp_password").write_text("x", encoding="utf-8")
+        env_file = self.tmp / "zhenggai.env"
+        env_file.write_text(example, encoding="utf-8")
+        env = {k: v for k, v in self.environment().items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+        env.pop("DJANGO_SETTINGS_MODULE")
+        env["ZHENGGAI_ENV_FILE"] = str(env_file)
+        result = subprocess.run(
+            ["bash", str(manage), "check", "--deploy", "--fail-level", "WARNING"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=300,
+        )
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("System check identified no issues (0 silenced).", result.stdout)
+
     def test_check_deploy_does_check(self):
         # The same check in the development profile names what production turns on.
         result = self.zhenggai("check", "--deploy", "--fail-level", "WARNING", env=self.environment("development"))
@@ -340,7 +368,7 @@ class DeployFilesTestCase(SimpleTestCase):
 
     def test_the_scripts_are_valid_bash(self):
         bash = shutil.which("bash")
-        for script in ("backup.sh", "restore.sh"):
+        for script in ("backup.sh", "restore.sh", "manage.sh"):
             with self.subTest(script=script):
                 self.assertTrue(os.access(DEPLOY / script, os.X_OK), f"{script} is not executable")
                 result = subprocess.run([bash, "-n", str(DEPLOY / script)], capture_output=True, text=True)
