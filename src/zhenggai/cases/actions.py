@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from zhenggai.accounts.scope import scope_for
 from zhenggai.cases.case_numbers import parse_case_number
 from zhenggai.cases.choices import HANDLING_STATUSES, CaseStatus, Findings, PollutionType
 from zhenggai.cases.models import PENALTY_FIELDS, Case, CaseAssignment, CaseBatch, CaseRule
+from zhenggai.cases.shares import case_number_date_problem, check_shares, equal_shares
 from zhenggai.core.audit import stamp
 from zhenggai.core.errors import ConflictError
 
@@ -40,9 +41,7 @@ __all__ = [
     "STALE_IMPORT_AFTER",
     "add_case",
     "batch_due_date",
-    "case_number_date_problem",
     "create_batch",
-    "equal_shares",
     "foreign_unit_problem",
     "lock_inspection_cases",
     "mark_repeat",
@@ -57,44 +56,8 @@ __all__ = [
 ]
 
 HANDLING_TEXT_FIELDS = ("investigation", "handling", "accountability")
-ONE = Decimal(1)
-SHARE_STEP = Decimal("0.0001")
 # A queued or running import job silent for this long lost its worker (like exports' STALE_AFTER).
 STALE_IMPORT_AFTER = timedelta(minutes=30)
-
-
-def equal_shares(count: int) -> list[Decimal]:
-    """``count`` shares of one case that sum to exactly 1 (the first takes the rounding: ⅓ → .3334, .3333, .3333)."""
-    if count < 1:
-        return []
-    share = (ONE / count).quantize(SHARE_STEP, rounding=ROUND_DOWN)
-    return [ONE - share * (count - 1), *[share] * (count - 1)]
-
-
-def check_shares(shares: Sequence[Decimal]) -> str | None:
-    """A message if the shares of one case are not each in (0, 1] or do not sum to 1."""
-    if any(s <= 0 or s > 1 for s in shares):
-        return _("Each share must be more than 0 and at most 1.")
-    # Stored with 4 decimal places: 0.33333 + 0.66667 adds up to 1 here but not once rounded.
-    if any(s != s.quantize(SHARE_STEP) for s in shares):
-        return _("A share has at most 4 decimal places.")
-    if sum(shares, Decimal(0)) != ONE:
-        return _("The shares of a case must add up to 1 (they add up to %(sum)s).") % {"sum": sum(shares)}
-    return None
-
-
-def case_number_date_problem(batch: CaseBatch, received_on: date | None) -> str | None:
-    """A message if the date in a case number is after the batch's hand-over or in the future."""
-    if received_on is None:
-        return None
-    if received_on > batch.handed_over_on:
-        return _("The case number's date %(date)s is after the batch was handed over (%(handed)s).") % {
-            "date": received_on.isoformat(),
-            "handed": batch.handed_over_on.isoformat(),
-        }
-    if received_on > timezone.localdate():
-        return _("The case number's date %(date)s is in the future.") % {"date": received_on.isoformat()}
-    return None
 
 
 def foreign_unit_problem(batch: CaseBatch, unit: Unit, *, region: bool = False) -> str | None:
@@ -353,7 +316,9 @@ def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User, expect
     """Link a repeated complaint (重复举报) to the case it repeats (of the same inspection), or unlink it.
 
     By whoever may handle the case (``handleable_by``); the case repeated must be one the user sees.
-    ``expected_version`` (a form's) makes a stale page a ``ConflictError``.
+    Like the handling and the units, the link is frozen on a signed-off case and waits while the case is
+    under acceptance (``under_acceptance``: the reviewers sign the case as it stands). ``expected_version``
+    (a form's) makes a stale page a ``ConflictError``.
     """
     from zhenggai.ledger.models import Inspection
 
@@ -369,6 +334,10 @@ def mark_repeat(case: Case, repeat_of: Case | None, *, acting_user: User, expect
     # the walk below reads every link committed before (READ COMMITTED: a new snapshot per statement).
     Inspection.objects.select_for_update(no_key=True).filter(pk=case.inspection_id).values_list("pk").get()
     current = _locked(case, expected_version)
+    if current.status == CaseStatus.SIGNED_OFF:
+        raise ValidationError(_("This case is signed off; its repeat link can no longer change."))
+    if under_acceptance(current):
+        raise ValidationError(_("This case is under acceptance; its repeat link waits until the request returns."))
     if repeat_of is not None:
         if repeat_of.pk == current.pk or repeat_of.inspection_id != current.inspection_id:
             raise ValidationError({"repeat_of": _("A case repeats another case of the same inspection.")})

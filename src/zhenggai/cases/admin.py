@@ -4,8 +4,9 @@ Administrators browse batches, cases, their responsible units and import jobs he
 history (simple-history). All of these are view-only: they change only through ``cases.actions`` (version
 checks, shares summing to 1, numbers parsed and unique per inspection, the import's locks), so no change
 skips a rule or its history reason. The one setting, an inspection's reporting deadline (``CaseRule``),
-may be edited; saving it calls ``actions.set_case_rule``. Sign-off decisions are deliberately not shown
-here (they are being replaced).
+may be edited; saving it calls ``actions.set_case_rule``. Sign-off is not done here: a case is signed off
+at /acceptance/cases/<id>/ through the acceptance chain (``zhenggai.acceptance``, whose admin shows the
+requests and their signed step decisions).
 
 Foreign keys to units use autocomplete (the registry may hold many thousands of units), and every list
 selects its related rows in the same query.

@@ -41,18 +41,11 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
-from zhenggai.cases.actions import (
-    case_from_number,
-    case_number_date_problem,
-    check_shares,
-    equal_shares,
-    lock_inspection_cases,
-    next_position,
-    require_batch_office,
-)
+from zhenggai.cases.actions import case_from_number, lock_inspection_cases, next_position, require_batch_office
 from zhenggai.cases.case_numbers import normalize_case_number, parse_case_number
 from zhenggai.cases.choices import CHANNEL_LABELS, POLLUTION_LABELS
 from zhenggai.cases.models import Case, CaseAssignment, CaseBatch
+from zhenggai.cases.shares import case_number_date_problem, check_shares, equal_shares
 from zhenggai.core.text import match_key
 from zhenggai.organizations.models import Unit
 

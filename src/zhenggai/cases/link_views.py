@@ -7,7 +7,9 @@
   (``CaseBatch.objects.manageable_by``) edits the units and shares (``actions.set_case_units``); the
   unit picker lists the batch's jurisdiction.
 
-Outside ``Case.objects.visible_to``: 404; seen but not allowed: 403. A stale form: 409.
+Outside ``Case.objects.visible_to``: 404; seen but not allowed: 403. A stale form: 409. A case signed
+off, or under acceptance (a request in review or in 公示: the reviewers sign it as it stands), is frozen:
+both pages show why instead of their forms, and a POST is refused (400) as the actions refuse it.
 """
 
 from __future__ import annotations
@@ -35,7 +37,22 @@ UNITS_PREFIX = "units"
 
 
 def _case(request: HttpRequest, pk: int, *related: str) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.user).select_related("batch", *related), pk=pk)
+    """The case (404 outside ``visible_to``) with its batch and ``under_acceptance``, in one query."""
+    cases = Case.objects.visible_to(request.user).with_under_acceptance()
+    return get_object_or_404(cases.select_related("batch", *related), pk=pk)
+
+
+def _frozen_reason(case: Case, *, what: str) -> str:
+    """Why the case's ``what`` ("units" or "repeat") cannot change now, or "" (the actions' messages)."""
+    if case.status == CaseStatus.SIGNED_OFF:
+        if what == "units":
+            return _("This case is signed off; its units can no longer change.")
+        return _("This case is signed off; its repeat link can no longer change.")
+    if case.under_acceptance:
+        if what == "units":
+            return _("This case is under acceptance; its units wait until the request returns.")
+        return _("This case is under acceptance; its repeat link waits until the request returns.")
+    return ""
 
 
 # Repeat links ----------------------------------------------------------------------------------------
@@ -61,18 +78,20 @@ def walk(links: dict[int, int], start: int) -> list[int]:
     return chain
 
 
-def repeat_chain(case: Case) -> tuple[list[int], list[int]]:
+def repeat_chain(case: Case, links: dict[int, int] | None = None) -> tuple[list[int], list[int]]:
     """The ids of the cases ``case`` repeats (nearest first, following the links) and of the cases that
-    repeat it directly."""
-    links = repeat_links(case)
+    repeat it directly; ``links`` as ``repeat_links`` gives them (read when not given)."""
+    if links is None:
+        links = repeat_links(case)
     return walk(links, case.pk), sorted(source for source, target in links.items() if target == case.pk)
 
 
 def _repeat_page(request: HttpRequest, case: Case, *, form: RepeatLinkForm | None = None, status: int = 200):
-    can_handle = Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
+    handles = Case.objects.handleable_by(request.user).filter(pk=case.pk).exists()
+    frozen = _frozen_reason(case, what="repeat")
+    can_handle = handles and not frozen  # as the case page offers the link (``views._detail``)
     links = repeat_links(case)
-    chain_ids = walk(links, case.pk)
-    repeat_ids = sorted(source for source, target in links.items() if target == case.pk)
+    chain_ids, repeat_ids = repeat_chain(case, links)
     shown = {}
     if chain_ids or repeat_ids:
         shown = Case.objects.visible_to(request.user).select_related("batch").in_bulk(chain_ids + repeat_ids)
@@ -98,6 +117,7 @@ def _repeat_page(request: HttpRequest, case: Case, *, form: RepeatLinkForm | Non
         "results": results,
         "search_limit": SEARCH_LIMIT,
         "form": form,
+        "frozen": frozen if handles else "",  # told to those who would otherwise have the forms
     }
     return render(request, "cases/case_repeat.html", context, status=status)
 
@@ -142,12 +162,19 @@ def _unit_choices(batch: CaseBatch, assigned: list[CaseAssignment]) -> tuple[lis
     """The picker's units: the active units of the batch's jurisdiction (as ``batch_create`` offers
     jurisdictions, from the tree), plus the units the case has now even if inactive (a predecessor) or
     outside it (an old import), so the form shows them; ``set_case_units`` refuses a foreign one.
-    Indented by depth under the jurisdiction. One query."""
+    Indented by depth under the jurisdiction.
+
+    Cost: one query on every GET and POST, returning every active unit under the jurisdiction — for a
+    province batch that is the whole province's registry (thousands of rows, and as many ``<option>``s
+    in each row's select). It is an indexed path-prefix scan and only the four columns the picker uses
+    are read; should it grow too large, the picker becomes an autocomplete (as the admin's is)."""
     root = batch.jurisdiction
     units = list(
         Unit.objects.filter(
             (path_prefix("path", root.path) & Q(is_active=True)) | Q(pk__in=[a.unit_id for a in assigned])
-        ).order_by("path")
+        )
+        .only("pk", "name", "path", "depth")
+        .order_by("path")
     )
     choices = [(u.pk, "\u3000" * max(u.depth - root.depth, 0) + u.name) for u in units]
     return choices, {u.pk: u for u in units}
@@ -155,8 +182,10 @@ def _unit_choices(batch: CaseBatch, assigned: list[CaseAssignment]) -> tuple[lis
 
 def _units_page(request: HttpRequest, case: Case, *, formset=None, status: int = 200) -> HttpResponse:
     assigned = list(CaseAssignment.objects.filter(case=case).select_related("unit").order_by("pk"))
-    frozen = case.status == CaseStatus.SIGNED_OFF
-    if formset is None and not frozen:
+    frozen = _frozen_reason(case, what="units")
+    if frozen:
+        formset = None
+    elif formset is None:
         choices, _units = _unit_choices(case.batch, assigned)
         initial = [{"unit": a.unit_id, "share": a.share} for a in assigned]
         formset = CaseUnitFormSet(initial=initial, prefix=UNITS_PREFIX, form_kwargs={"unit_choices": choices})
@@ -173,6 +202,8 @@ def case_units(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _units_page(request, case)
+    if _frozen_reason(case, what="units"):  # refused before reading the form (set_case_units would too)
+        return _units_page(request, case, status=400)
     choices, units = _unit_choices(case.batch, list(CaseAssignment.objects.filter(case=case)))
     formset = CaseUnitFormSet(request.POST, prefix=UNITS_PREFIX, form_kwargs={"unit_choices": choices})
     version = VersionForm(request.POST)

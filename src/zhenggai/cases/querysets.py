@@ -50,16 +50,17 @@ def _model(name: str):
     return apps.get_model("cases", name)
 
 
-def _subtree_case_ids(path: str, *, with_assignments: bool = True):
+def _subtree_case_ids(path: str):
     cases = _model("Case").objects
     units = units_under(path)
-    parts = [
-        cases.filter(batch__jurisdiction_id__in=units).values("pk"),
-        cases.filter(region_id__in=units).values("pk"),
-    ]
-    if with_assignments:
-        parts.append(_model("CaseAssignment").objects.filter(unit_id__in=units).values("case_id"))
-    return parts[0].union(*parts[1:])
+    return (
+        cases.filter(batch__jurisdiction_id__in=units)
+        .values("pk")
+        .union(
+            cases.filter(region_id__in=units).values("pk"),
+            _model("CaseAssignment").objects.filter(unit_id__in=units).values("case_id"),
+        )
+    )
 
 
 def _assigned_case_ids(unit_ids):
@@ -99,15 +100,16 @@ class CaseQuerySet(models.QuerySet):
             return self.filter(pk__in=_assigned_case_ids(scope.unit_ids))
         return self.none()
 
-    def signable_by(self, user) -> CaseQuerySet:
-        """Who may sign a case off or return it: an office whose subtree holds the batch's jurisdiction or
-        the case's region (not one that sees the case only because one of its units co-handles it)."""
-        scope = scope_for(user)
-        if scope.kind == ALL:
-            return self
-        if scope.kind == SUBTREE and scope.role == Role.OFFICE:
-            return self.filter(pk__in=_subtree_case_ids(scope.root_path, with_assignments=False))
-        return self.none()
+    def with_under_acceptance(self) -> CaseQuerySet:
+        """Annotate ``under_acceptance``: an acceptance request on the case is in review or in 公示 (the rule
+        of ``actions.under_acceptance``), as a correlated EXISTS in the rows' own query, so a page that
+        hides its forms then needs no query of its own."""
+        from zhenggai.acceptance.choices import OPEN_REQUEST_STATUSES
+
+        open_requests = apps.get_model("acceptance", "AcceptanceRequest").objects.filter(
+            case=models.OuterRef("pk"), status__in=OPEN_REQUEST_STATUSES
+        )
+        return self.annotate(under_acceptance=models.Exists(open_requests))
 
 
 class CaseBatchQuerySet(models.QuerySet):

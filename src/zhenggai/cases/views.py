@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -134,8 +134,15 @@ def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case(request: HttpRequest, pk: int) -> Case:
+    """The case (404 outside ``visible_to``), with ``repeat_of_visible``: whether the reader may open the case
+    it repeats (as the API's ``repeat_of``), a correlated EXISTS in the same query; the page shows that
+    case's number only then."""
+    visible = Case.objects.visible_to(request.user)
     return get_object_or_404(
-        Case.objects.visible_to(request.user).select_related("batch__inspection", "region", "repeat_of"), pk=pk
+        visible.select_related("batch__inspection", "region", "repeat_of").annotate(
+            repeat_of_visible=Exists(visible.filter(pk=OuterRef("repeat_of_id")))
+        ),
+        pk=pk,
     )
 
 
@@ -151,7 +158,7 @@ def _detail(request: HttpRequest, case: Case, *, handling_form=None, status: int
     context = {
         "case": case,
         "overdue": is_overdue(case.status, case.due_date, timezone.localdate()),
-        "can_link_repeat": handles,
+        "can_link_repeat": handles and not frozen,  # mark_repeat refuses a frozen case too
         "can_edit_units": not frozen and _manageable(request, case.batch),
         "assignments": list(case.assignments.select_related("unit", "unit__successor")),
         "acceptance_requests": acceptance,

@@ -4,7 +4,8 @@ Every queryset starts from ``visible_to(request.user)``, so a batch or case outs
 answers 404. The one write, PATCH on a case, validates the body and calls ``cases.actions.record_handling``
 (who may: ``Case.objects.handleable_by``; a caller who sees the case but may not handle it gets 403). Like
 the ledger's problems, it carries the ``version`` the caller read: a stale one answers 409 with the current
-version. Sign-off and return are not offered here (they are the office's decision on the case's page).
+version. Acceptance and sign-off are not offered here: a case is signed off at /acceptance/cases/<id>/
+through the acceptance chain (``zhenggai.acceptance``), whose API lists the requests.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhenggai.cases import actions
 from zhenggai.cases.choices import CaseStatus, Findings
 from zhenggai.cases.models import Case, CaseBatch
+from zhenggai.cases.shares import equal_shares
 from zhenggai.cases.tests.world import CasesWorldTestCase
 from zhenggai.core.errors import ConflictError
 
@@ -60,10 +61,10 @@ class DeadlineAndShareTests(CasesWorldTestCase):
 
     def test_equal_shares_sum_to_one(self):
         for n in range(1, 8):
-            shares = actions.equal_shares(n)
+            shares = equal_shares(n)
             self.assertEqual(sum(shares), 1)
             self.assertEqual(len(shares), n)
-        self.assertEqual(actions.equal_shares(3), [Decimal("0.3334"), Decimal("0.3333"), Decimal("0.3333")])
+        self.assertEqual(equal_shares(3), [Decimal("0.3334"), Decimal("0.3333"), Decimal("0.3333")])
 
     def test_shares_that_do_not_add_up_are_refused(self):
         u = self.world.units

@@ -13,7 +13,7 @@ from django.urls import reverse
 from zhenggai.cases import actions
 from zhenggai.cases.choices import CaseStatus
 from zhenggai.cases.models import Case, CaseAssignment
-from zhenggai.cases.tests.world import CasesWorldTestCase
+from zhenggai.cases.tests.world import CasesWorldTestCase, put_to_acceptance
 from zhenggai.core.errors import ConflictError
 
 
@@ -254,10 +254,31 @@ class CaseUnitsPageTests(CaseUnitsWorldTestCase):
         self.assertEqual(post.status_code, 400)
         self.assertEqual(units_of(self.cases["a1"]), [("甲一县", Decimal("1"))])
 
+    def test_a_case_under_acceptance_shows_why_and_refuses_a_post(self):
+        land = self.cases["land"]
+        put_to_acceptance(self.world, land, "unit_Anat")
+        before = units_of(land)
+        self.login("office_P")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        # 1 session, 2 user, 3 the user's unit (scope), 4 the case with batch, jurisdiction and whether it is
+        # under acceptance, 5 may manage the batch, 6 the assignments with units (no picker: no form)
+        with self.assertNumQueries(6):
+            response = self.client.get(self.url(land))
+        self.assertIsNone(response.context["formset"])
+        self.assertContains(response, 'data-testid="case-units-frozen"')
+        self.assertContains(response, "This case is under acceptance; its units wait until the request returns.")
+        self.assertNotContains(response, 'data-testid="case-units-form"')
+        version = Case.objects.get(pk=land.pk).version
+        post = self.client.post(self.url(land), self.data([(self.world.units["Anat"], None)], version=version))
+        self.assertContains(post, 'data-testid="case-units-frozen"', status_code=400)
+        self.assertEqual(units_of(land), before)
+        self.assertEqual(Case.objects.get(pk=land.pk).version, version)
+
     def test_queries(self):
         self.login("office_P")
-        # 1 session, 2 user, 3 the user's unit (scope), 4 the case with batch and jurisdiction, 5 may manage
-        # the batch, 6 the assignments with units, 7 the picker's units (once for every row)
+        # 1 session, 2 user, 3 the user's unit (scope), 4 the case with batch and jurisdiction (and whether it
+        # is under acceptance), 5 may manage the batch, 6 the assignments with units, 7 the picker's units
+        # (once for every row)
         with self.assertNumQueries(7):
             response = self.client.get(self.url(self.cases["co"]))
         self.assertEqual(len(response.context["formset"].forms), 4)

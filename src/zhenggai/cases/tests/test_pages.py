@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.urls import reverse
 
+from zhenggai.acceptance import actions as acceptance
+from zhenggai.cases import actions
+from zhenggai.cases.choices import CaseStatus
 from zhenggai.cases.models import Case
-from zhenggai.cases.tests.world import EXPECTED, CasesWorldTestCase
+from zhenggai.cases.tests.world import EXPECTED, CasesWorldTestCase, put_to_acceptance
+from zhenggai.testing import frozen_at
 
 
 class CasePagePersonaTests(CasesWorldTestCase):
@@ -107,20 +114,69 @@ class CasePagePersonaTests(CasesWorldTestCase):
         self.assertNotIn("a1公司", str(rows))  # the reported party is not disclosed
 
 
+class CaseDetailLinkTests(CasesWorldTestCase):
+    """What the case page says of its repeat link: the repeated case's number only to a reader who may open
+    it, and the link to change it only while the case may change."""
+
+    def detail(self, key: str):
+        return self.client.get(reverse("cases:case_detail", args=[self.cases[key].pk]))
+
+    def test_the_repeated_case_is_named_only_to_readers_who_may_open_it(self):
+        a1 = self.cases["a1"]
+        actions.mark_repeat(self.cases["b1"], a1, acting_user=self.world.users["office_P"])  # b1 repeats a1
+        a1_href = f'href="{reverse("cases:case_detail", args=[a1.pk])}"'
+        for persona, shown in [("office_P", True), ("system", True), ("unit_B1", False), ("office_B", False)]:
+            with self.subTest(persona=persona):
+                self.login(persona)
+                self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+                response = self.detail("b1")
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["case"].repeat_of_visible, shown)
+                content = response.content.decode()
+                self.assertEqual(a1.number in content, shown)
+                self.assertEqual(a1_href in content, shown)
+                self.assertEqual('data-testid="case-repeat-of-hidden"' in content, not shown)
+                self.assertEqual("a case you may not open" in content, not shown)
+        self.login("unit_A1")  # a case repeating nothing
+        response = self.detail("a1")
+        self.assertFalse(response.context["case"].repeat_of_visible)
+        self.assertNotContains(response, 'data-testid="case-repeat-of')
+
+    def test_the_repeat_link_is_offered_only_while_the_case_may_change(self):
+        land = self.cases["land"]
+        self.login("unit_Anat")
+        self.assertTrue(self.detail("land").context["can_link_repeat"])
+        request = put_to_acceptance(self.world, land, "unit_Anat")
+        for persona in ("unit_Anat", "office_P"):
+            with self.subTest(persona=persona, state="under acceptance"):
+                self.login(persona)
+                response = self.detail("land")
+                self.assertFalse(response.context["can_link_repeat"])
+                self.assertNotContains(response, 'data-testid="case-repeat-link"')
+        with frozen_at(date(2026, 3, 3)):
+            acceptance.decide_step(request, acting_user=self.world.users["reviewer_A"], decision="return", opinion="补")
+        response = self.detail("land")  # returned: the case may change again
+        self.assertTrue(response.context["can_link_repeat"])
+        self.assertContains(response, 'data-testid="case-repeat-link"')
+        Case.objects.filter(pk=land.pk).update(status=CaseStatus.SIGNED_OFF)  # as the chain leaves it
+        self.assertFalse(self.detail("land").context["can_link_repeat"])
+        self.login("reviewer_A")  # sees, never handles
+        Case.objects.filter(pk=land.pk).update(status=CaseStatus.CLOSED)
+        self.assertFalse(self.detail("land").context["can_link_repeat"])
+
+
 class CasePageQueryCountTests(CasesWorldTestCase):
     def test_case_detail_queries(self):
         self.login("unit_A1")
         url = reverse("cases:case_detail", args=[self.cases["co"].pk])
         # 1 session, 2 user, 3 the user's unit, 4 its predecessors (scope), 5 its collectives, 6 the case with
-        # batch, inspection, region and repeat_of, 7 its latest acceptance requests, 8 may handle (may manage
-        # the batch costs nothing for a unit user: an empty query set), 9 assignments with units and
-        # successors, 10 history with users
+        # batch, inspection, region and repeat_of (and whether the reader sees repeat_of), 7 its latest
+        # acceptance requests, 8 may handle (may manage the batch costs nothing for a unit user: an empty
+        # query set), 9 assignments with units and successors, 10 history with users
         with self.assertNumQueries(10):
             self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_batch_detail_and_list_queries_do_not_grow_with_cases(self):
-        from zhenggai.cases import actions
-
         self.login("office_P")
         url = reverse("cases:batch_detail", args=[self.batch.pk])
         # 1 session, 2 user, 3 the user's unit (scope), 4 the batch with inspection and jurisdiction, 5 count,

@@ -12,15 +12,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import TransactionTestCase
 from django.urls import reverse
+from django.utils import translation
 
+from zhenggai.acceptance import actions as acceptance
 from zhenggai.cases import actions
+from zhenggai.cases.choices import CaseStatus
 from zhenggai.cases.link_views import repeat_chain
 from zhenggai.cases.models import Case
-from zhenggai.cases.tests.world import CasesWorldTestCase, build_cases
+from zhenggai.cases.tests.world import CasesWorldTestCase, build_cases, put_to_acceptance
 from zhenggai.core.errors import ConflictError
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import InspectionKind
-from zhenggai.testing import build_world
+from zhenggai.testing import build_world, frozen_at
 
 
 def no_cycle(inspection_id: int) -> bool:
@@ -53,6 +56,34 @@ class MarkRepeatTests(CasesWorldTestCase):
         unlinked = actions.mark_repeat(co, None, acting_user=office, expected_version=2)
         self.assertEqual((unlinked.repeat_of_id, unlinked.version), (None, 3))
         self.assertEqual(co.history.latest("history_date", "history_id").history_change_reason, "unmark repeat")
+
+    def test_a_signed_off_case_keeps_its_link(self):
+        co, a1, office = self.cases["co"], self.cases["a1"], self.world.users["office_P"]
+        actions.mark_repeat(co, a1, acting_user=office)
+        Case.objects.filter(pk=co.pk).update(status=CaseStatus.SIGNED_OFF)  # as the acceptance chain leaves it
+        for target in (None, self.cases["coll"]):
+            with (
+                self.subTest(target=target),
+                translation.override("en"),
+                self.assertRaisesMessage(ValidationError, "signed off; its repeat link can no longer change"),
+            ):
+                actions.mark_repeat(co, target, acting_user=office)
+        self.assertEqual(Case.objects.get(pk=co.pk).repeat_of_id, a1.pk)
+
+    def test_the_link_waits_while_the_case_is_under_acceptance_and_frees_on_a_return(self):
+        land, a1, office = self.cases["land"], self.cases["a1"], self.world.users["office_P"]
+        request = put_to_acceptance(self.world, land, "unit_Anat")
+        for persona in ("office_P", "unit_Anat"):
+            with (
+                self.subTest(persona=persona),
+                translation.override("en"),
+                self.assertRaisesMessage(ValidationError, "under acceptance; its repeat link waits"),
+            ):
+                actions.mark_repeat(land, a1, acting_user=self.world.users[persona])
+        self.assertIsNone(Case.objects.get(pk=land.pk).repeat_of_id)
+        with frozen_at(date(2026, 3, 3)):
+            acceptance.decide_step(request, acting_user=self.world.users["reviewer_A"], decision="return", opinion="补")
+        self.assertEqual(actions.mark_repeat(land, a1, acting_user=office).repeat_of_id, a1.pk)
 
     def test_an_assigned_unit_links_its_case_to_a_case_it_sees(self):
         unit = self.world.users["unit_A1"]
@@ -230,6 +261,31 @@ class RepeatPageTests(CasesWorldTestCase):
         stale = self.client.post(self.url("co"), {"version": 1, "repeat_of": self.cases["coll"].pk})
         self.assertEqual(stale.status_code, 409)
         self.assertIsNone(Case.objects.get(pk=self.cases["co"].pk).repeat_of_id)
+
+    def test_a_case_under_acceptance_shows_why_instead_of_the_forms(self):
+        office = self.world.users["office_P"]
+        actions.mark_repeat(self.cases["land"], self.cases["a1"], acting_user=office)
+        put_to_acceptance(self.world, self.cases["land"], "unit_Anat")
+        for persona in ("office_P", "unit_Anat"):
+            with self.subTest(persona=persona):
+                self.login(persona)
+                self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+                response = self.client.get(self.url("land"), {"q": "2025"})
+                self.assertEqual(response.status_code, 200)
+                self.assertFalse(response.context["can_handle"])
+                self.assertIsNone(response.context["results"])  # no search either
+                self.assertContains(response, 'data-testid="repeat-frozen"')
+                self.assertContains(response, "This case is under acceptance; its repeat link waits")
+                for form in ("repeat-search", "unlink-form"):
+                    self.assertNotContains(response, f'data-testid="{form}"')
+                self.assertEqual([pk for pk, _c in response.context["chain"]], [self.cases["a1"].pk])
+                refused = self.post("land", unlink="1")
+                self.assertContains(refused, "under acceptance", status_code=400)
+        self.assertEqual(Case.objects.get(pk=self.cases["land"].pk).repeat_of_id, self.cases["a1"].pk)
+        self.login("reviewer_A")  # reads only: no forms, and nothing to explain
+        response = self.client.get(self.url("land"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'data-testid="repeat-frozen"')
 
     def test_a_chain_case_the_reader_may_not_open_shows_without_its_number(self):
         office = self.world.users["office_P"]

@@ -1,4 +1,4 @@
-"""``Case.objects.visible_to`` / ``handleable_by`` / ``signable_by`` and ``CaseBatch.objects.visible_to``."""
+"""``Case.objects.visible_to`` / ``handleable_by`` and ``CaseBatch.objects.visible_to``."""
 
 from zhenggai.cases.models import Case, CaseBatch
 from zhenggai.cases.tests.world import EXPECTED, CasesWorldTestCase
@@ -24,13 +24,6 @@ class CaseVisibilityTests(CasesWorldTestCase):
         self.assertFalse(Case.objects.handleable_by(self.world.users["reviewer_A"]).exists())
         self.assertEqual(self.keys(Case.objects.handleable_by(self.world.users["unit_A2"])), {"co", "coll"})
         self.assertEqual(self.keys(Case.objects.handleable_by(self.world.users["office_A"])), EXPECTED["office_A"])
-
-    def test_sign_off_belongs_to_the_office_of_the_batch_or_region(self):
-        self.assertEqual(
-            self.keys(Case.objects.signable_by(self.world.users["office_A"])), {"a1", "co", "coll", "land"}
-        )
-        self.assertEqual(self.keys(Case.objects.signable_by(self.world.users["office_P"])), set(self.cases))
-        self.assertFalse(Case.objects.signable_by(self.world.users["unit_A1"]).exists())
 
     def test_filter_by_pollution_type(self):
         self.assertEqual(Case.objects.with_pollution_type("noise").count(), 5)

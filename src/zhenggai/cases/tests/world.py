@@ -15,8 +15,9 @@ from datetime import date
 from decimal import Decimal
 
 from zhenggai.cases import actions
+from zhenggai.cases.choices import CaseStatus, Findings
 from zhenggai.ledger.models import Inspection
-from zhenggai.testing import WorldTestCase
+from zhenggai.testing import WorldTestCase, frozen_at
 
 # persona → the cases it sees
 EXPECTED = {
@@ -67,6 +68,26 @@ def build_cases(world) -> tuple:
     case("coll", "W3HE202505280004", "A2", [u["Acounties"]])
     case("land", "第一批-5", "A", [u["Aland"]], channel="online")
     return inspection, batch, cases
+
+
+def put_to_acceptance(world, case, persona: str):
+    """Close ``case`` (found true, as the batch's office) and have ``persona``, a user who handles it, ask
+    for its acceptance on 2026-03-02: the case is then under acceptance (a request in review). Returns the
+    request; ``acceptance.actions.decide_step`` moves it on (the city case ``land``: reviewer_A's pass
+    opens its 公示)."""
+    from zhenggai.acceptance import actions as acceptance
+    from zhenggai.acceptance.choices import CHECKLIST
+
+    closed = {"findings": Findings.TRUE, "status": CaseStatus.CLOSED, "handling": "已责令整改并复查"}
+    actions.record_handling(case, acting_user=world.users["office_P"], expected_version=None, changes=closed)
+    with frozen_at(date(2026, 3, 2)):
+        return acceptance.request_acceptance(
+            case,
+            acting_user=world.users[persona],
+            report="自查：已办结，群众满意。",
+            signed_by_head="王五",
+            checklist={key: True for key, _label in CHECKLIST},
+        )
 
 
 class CasesWorldTestCase(WorldTestCase):
