@@ -36,9 +36,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from zhenggai.acceptance.models import PublicNotice
+from zhenggai.acceptance.views.common import REQUEST_ITEM_RELATED
+from zhenggai.acceptance.views.inbox import _offices_requests as offices_requests
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.scope import ALL, SUBTREE, scope_for
-from zhenggai.ledger.models import Plan, Problem
+from zhenggai.ledger.models import Plan
 from zhenggai.ledger.querysets import units_under
 from zhenggai.portal import actions
 from zhenggai.portal.models import Kind, Publication, PublishedItem
@@ -166,14 +168,21 @@ class OfficeMixin(LoginRequiredMixin):
         return _private(super().dispatch(request, *args, **kwargs))
 
 
+def offices_notices(user) -> QuerySet[PublicNotice]:
+    """The notices (公示) whose office the user is: of problems of the plans the user may change and of
+    complaint cases of the batches the user manages (the acceptance inbox's rule, ``_offices_requests``:
+    one ``pk IN (… UNION …)``); all for an administrator. Each with its request's problem or case."""
+    related = [f"request__{name}" for name in REQUEST_ITEM_RELATED]
+    return PublicNotice.objects.filter(request__in=offices_requests(user)).select_related(*related)
+
+
 def unpublished_notices(user) -> list[PublicNotice]:
-    """Open notices (公示) of the office's plans that are not on the portal (normally none: a notice is
-    published when it opens; this catches one whose automatic publication failed)."""
-    scope = scope_for(user)
-    notices = PublicNotice.objects.filter(closed_at__isnull=True, ends_on__gte=timezone.localdate())
-    if scope.kind != ALL:
-        notices = notices.filter(request__problem__plan__jurisdiction_id__in=units_under(scope.root_path))
-    notices = list(notices.select_related("request__problem__parent").order_by("ends_on", "pk")[:OFFICE_PAGE_SIZE])
+    """Open notices (公示) of the office's problems and cases that are not on the portal (normally none: a
+    notice is published when it opens; this catches one whose automatic publication failed). Two queries
+    whatever their number: the notices with their items, then which of them are published (none without
+    notices: an empty ``key__in`` reads nothing)."""
+    notices = offices_notices(user).filter(closed_at__isnull=True, ends_on__gte=timezone.localdate())
+    notices = list(notices.order_by("ends_on", "pk")[:OFFICE_PAGE_SIZE])
     published = set(
         PublishedItem.objects.filter(key__in=[actions.notice_key(n) for n in notices]).values_list("key", flat=True)
     )
@@ -192,11 +201,11 @@ class OfficeListView(OfficeMixin, View):
 
 
 class PublishNoticeView(OfficeMixin, View):
-    """POST: publish an open notice (the plan's office or above); 404 for a notice on a hidden problem."""
+    """POST: publish an open notice of a problem or a complaint case, by its office (``offices_notices``:
+    the plan's office or the office over the case's batch, or above); 404 for any other notice."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        visible = Problem.objects.visible_to(request.user).values("pk")
-        notice = get_object_or_404(PublicNotice.objects.filter(request__problem__in=visible), pk=pk)
+        notice = get_object_or_404(offices_notices(request.user), pk=pk)
         try:
             published = actions.publish_notice(notice, acting_user=request.user)
         except ValidationError as exc:
