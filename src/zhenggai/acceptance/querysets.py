@@ -22,6 +22,16 @@ class AcceptanceRequestQuerySet(models.QuerySet):
         on_cases = own.filter(case__in=case_model.objects.visible_to(user).values("pk")).order_by().values("pk")
         return self.filter(pk__in=on_problems.union(on_cases))
 
+    def office_of(self, user) -> AcceptanceRequestQuerySet:
+        """Requests whose office the user is: on the plans the user may change, or on the cases of the
+        batches the user manages (``subjects.CaseSubject.is_office``); one ``pk IN (… UNION …)``."""
+        plans = apps.get_model("ledger", "Plan").objects.editable_by(user).values("pk")
+        batches = apps.get_model("cases", "CaseBatch").objects.manageable_by(user).values("pk")
+        own = self.model.objects.order_by()
+        on_plans = own.filter(problem__plan__in=plans).values("pk")
+        on_cases = own.filter(case__batch__in=batches).values("pk")
+        return self.filter(pk__in=on_plans.union(on_cases))
+
     def on_problems(self) -> AcceptanceRequestQuerySet:
         return self.filter(problem__isnull=False)
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.forms import DateInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
 from zhenggai.ledger.choices import ItemStatus
@@ -122,6 +124,8 @@ class ProblemFilterSet(django_filters.FilterSet):
             Q(title__icontains=value) | Q(description__icontains=value) | Q(number_text__icontains=value)
         )
 
+    # The API takes a unit id; the schema says so (drf-spectacular cannot read it off a method filter).
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, unit):
         if unit is None:
             return queryset

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from zhenggai.core.text import match_key
 from zhenggai.organizations.choices import UnitLevel
@@ -34,5 +36,7 @@ class UnitFilterSet(django_filters.FilterSet):
             Q(name_key__contains=key) | Q(short_name_key__contains=key) | Q(aliases__key__contains=key)
         ).distinct()
 
+    # The API takes a unit id; the schema says so (drf-spectacular cannot read it off a method filter).
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_under(self, queryset, name, unit):
         return queryset if unit is None else queryset.filter(path_prefix("path", unit.path))

@@ -400,7 +400,7 @@ def publish_notice(notice: PublicNotice, *, acting_user: User) -> PublishedItem:
     its objection page. The office of the plan's jurisdiction (or above) or an administrator."""
     notice = _load_notice(notice)
     key = notice_key(notice)
-    jurisdiction = notice.request.subject.jurisdiction
+    jurisdiction = notice.request.subject.office_unit
     _check(acting_user, [jurisdiction], what="publication", key=key)
     if notice.closed_at is not None or notice.ends_on < timezone.localdate():
         raise _refuse(
@@ -436,7 +436,7 @@ def publish_opened_notice(notice_id: int, acting_user_id: int) -> PublishedItem 
         key=notice_key(notice),
         title=snapshots.notice_title(notice),
         payload=snapshots.notice_payload(notice),
-        jurisdiction=notice.request.subject.jurisdiction,
+        jurisdiction=notice.request.subject.office_unit,
         acting_user=User.objects.get(pk=acting_user_id),
         check=False,
         note=_("published automatically when the notice opened"),

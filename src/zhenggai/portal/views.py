@@ -35,9 +35,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from zhenggai.acceptance.models import PublicNotice
+from zhenggai.acceptance.models import AcceptanceRequest, PublicNotice
 from zhenggai.acceptance.views.common import REQUEST_ITEM_RELATED
-from zhenggai.acceptance.views.inbox import _offices_requests as offices_requests
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.scope import ALL, SUBTREE, scope_for
 from zhenggai.ledger.models import Plan
@@ -170,10 +169,10 @@ class OfficeMixin(LoginRequiredMixin):
 
 def offices_notices(user) -> QuerySet[PublicNotice]:
     """The notices (公示) whose office the user is: of problems of the plans the user may change and of
-    complaint cases of the batches the user manages (the acceptance inbox's rule, ``_offices_requests``:
-    one ``pk IN (… UNION …)``); all for an administrator. Each with its request's problem or case."""
+    complaint cases of the batches the user manages (``AcceptanceRequest.objects.office_of``, the inbox's
+    rule: one ``pk IN (… UNION …)``); all for an administrator. Each with its request's problem or case."""
     related = [f"request__{name}" for name in REQUEST_ITEM_RELATED]
-    return PublicNotice.objects.filter(request__in=offices_requests(user)).select_related(*related)
+    return PublicNotice.objects.filter(request__in=AcceptanceRequest.objects.office_of(user)).select_related(*related)
 
 
 def unpublished_notices(user) -> list[PublicNotice]:

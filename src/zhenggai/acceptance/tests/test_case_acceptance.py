@@ -274,3 +274,15 @@ class ReviewFixTests(CaseAcceptanceTestCase):
         call_command("verify_signatures", "--case", str(self.cases["land"].pk), "--verbose", stdout=out)
         self.assertIn(f"case {self.cases['land'].pk} round 1", out.getvalue())
         self.assertIn("1 decisions checked: 1 verified", out.getvalue())
+
+    def test_only_the_batchs_office_publishes_a_case_notice_by_hand(self):
+        from zhenggai.portal import actions as portal
+
+        request = self.request()
+        with at(date(2026, 3, 3)):
+            actions.decide_step(request, acting_user=self.user("reviewer_A"), decision="pass")  # no on_commit run
+            notice = request.notices.get()
+            with self.assertRaises(PermissionDenied):  # the city handled the case; the province received it
+                portal.publish_notice(notice, acting_user=self.user("office_A"))
+            item = portal.publish_notice(notice, acting_user=self.user("office_P"))
+        self.assertEqual(item.jurisdiction, self.world.units["P"])

@@ -76,17 +76,6 @@ class _OfficeOf:
         return request.problem.plan_id in self.plans
 
 
-def _offices_requests(user):
-    """Requests whose office the user is: on the plans the user may change, or on the cases of the batches
-    the user manages (``subjects.CaseSubject.is_office``); one ``pk IN (… UNION …)``."""
-    plans = Plan.objects.editable_by(user).values("pk")
-    batches = CaseBatch.objects.manageable_by(user).values("pk")
-    requests = AcceptanceRequest.objects.order_by()
-    on_plans = requests.filter(problem__plan__in=plans).values("pk")
-    on_cases = requests.filter(case__batch__in=batches).values("pk")
-    return on_plans.union(on_cases)
-
-
 def notices_ended(user, today) -> list[PublicNotice]:
     """Open notices of the user's offices whose last day has passed, with open objection counts."""
     return list(
@@ -94,7 +83,7 @@ def notices_ended(user, today) -> list[PublicNotice]:
             closed_at__isnull=True,
             ends_on__lt=today,
             request__status=RequestStatus.IN_NOTICE,
-            request__in=_offices_requests(user),
+            request__in=AcceptanceRequest.objects.office_of(user),
         )
         .select_related("request__problem__parent", "request__case")
         .annotate(open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN)))
@@ -104,7 +93,9 @@ def notices_ended(user, today) -> list[PublicNotice]:
 
 def open_objections(user) -> list[Objection]:
     return list(
-        Objection.objects.filter(status=ObjectionStatus.OPEN, notice__request__in=_offices_requests(user))
+        Objection.objects.filter(
+            status=ObjectionStatus.OPEN, notice__request__in=AcceptanceRequest.objects.office_of(user)
+        )
         .select_related("notice__request__problem__parent", "notice__request__case")
         .order_by("submitted_at", "pk")
     )

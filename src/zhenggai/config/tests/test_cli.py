@@ -102,14 +102,18 @@ class ProductionSettingsTestCase(SubprocessTestCase):
         self.assertIn("ImproperlyConfigured", result.stderr)
 
     def test_production_with_a_secret_key_starts_without_debug(self):
-        result = self.setup_django(ZHENGGAI_PROFILE="production", SECRET_KEY="k" * 50)
+        result = self.setup_django(
+            ZHENGGAI_PROFILE="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="zhenggai.example.cn"
+        )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), "False")
 
     def test_production_reads_the_secret_key_from_a_file(self):
         secret = self.tmp / "secret_key"
         secret.write_text("f" * 50 + "\n", encoding="utf-8")
-        result = self.setup_django(ZHENGGAI_PROFILE="production", SECRET_KEY_FILE=str(secret))
+        result = self.setup_django(
+            ZHENGGAI_PROFILE="production", SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="zhenggai.example.cn"
+        )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), "False")
 
