@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhenggai.accountability",
     "zhenggai.portal",
     "zhenggai.demo",
+    "zhenggai.synthetic",
 ]
 
 MIDDLEWARE = [
