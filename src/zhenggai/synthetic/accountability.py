@@ -12,11 +12,10 @@ are partly still under investigation. No decision documents are attached (they a
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime, timedelta
 
 from zhenggai.accountability.models import AccountablePerson, TransferredProblem
+from zhenggai.synthetic.dates import local
 from zhenggai.synthetic.ledger import Ledger
 from zhenggai.synthetic.texts import person_name
 from zhenggai.synthetic.users import Users
@@ -36,7 +35,7 @@ POSTS["section"] = ("科员", "执法队员", "所长", "副所长")
 
 
 def _when(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
+    return local(day, hour)
 
 
 def write_accountability(loader: Loader, ledger: Ledger, users: Users, total: int, rng: random.Random) -> int:

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime, timedelta
 
 from zhenggai.core.numerals import format_chinese_int
 from zhenggai.ledger.models import Assignment, Category, Inspection, Measure, Plan, Problem, Target
-from zhenggai.synthetic.dates import parsed_deadline
+from zhenggai.synthetic.dates import local, parsed_deadline
 from zhenggai.synthetic.ledger import CATEGORIES, Ledger, MeasureRec, PlanRec, ProblemRec
 from zhenggai.synthetic.themes import THEMES
 from zhenggai.synthetic.units import REFORM_DAY, Tree
@@ -43,7 +41,7 @@ def plan_office(plan: PlanRec, users: Users) -> int | None:
 
 
 def _moment(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
+    return local(day, hour)
 
 
 def write_ledger(loader: Loader, ledger: Ledger, tree: Tree, users: Users, rng: random.Random) -> None:

@@ -19,16 +19,16 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.utils import timezone
 
 from zhenggai.core.schedule import Period, expected_share, periods_between
 from zhenggai.progress.models import Evidence, Indicator, PlanSchedule, ProgressReport
 from zhenggai.synthetic import themes
+from zhenggai.synthetic.dates import local
 from zhenggai.synthetic.ledger import Ledger, MeasureRec
 from zhenggai.synthetic.users import Users
 from zhenggai.synthetic.writer import Loader
@@ -145,7 +145,7 @@ def completion_report(m: MeasureRec, calendar: Calendar, live: date, pool: list[
 
 
 def _moment(day: date, salt: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(9 + salt % 9, salt % 60)))
+    return local(day, 9 + salt % 9, salt % 60)
 
 
 def write_schedules(loader: Loader, ledger: Ledger) -> None:

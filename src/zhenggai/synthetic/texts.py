@@ -19,10 +19,12 @@ __all__ = [
 ]
 
 # Characters that read as place names (山, 江, 安, 宁 …); pairs of them make 7 000+ distinct names.
-PLACE_CHARS = (
-    "云岭青岚溪山白石江河湖海安平宁远华兴丰泰隆昌明光嘉德永和新康临沧武威金川"
-    "东西南北阳泉源清涟桂林松柏梅竹兰阜盛定襄汾渭洛沂淮汉湘赣闽黔滇陇秦晋鲁"
-    "豫皖苏浙川渝藏疆蒙辽吉黑长春宝鸡凤翔岳麓衡柳梧曲靖玉溪丽水舟岱崇仁乐"
+PLACE_CHARS = "".join(  # each character once, so no name repeats one (溪溪县)
+    dict.fromkeys(
+        "云岭青岚溪山白石江河湖海安平宁远华兴丰泰隆昌明光嘉德永和新康临沧武威金川"
+        "东西南北阳泉源清涟桂林松柏梅竹兰阜盛定襄汾渭洛沂淮汉湘赣闽黔滇陇秦晋鲁"
+        "豫皖苏浙川渝藏疆蒙辽吉黑长春宝鸡凤翔岳麓衡柳梧曲靖玉溪丽水舟岱崇仁乐"
+    )
 )
 
 # Departments, in the order the generator assigns them (the first entries hold most tasks).

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 
 from zhenggai.accounts.models import User
+from zhenggai.synthetic.dates import local
 from zhenggai.synthetic.texts import person_name
 from zhenggai.synthetic.units import Tree, U
 from zhenggai.synthetic.writer import Loader
@@ -44,14 +44,6 @@ class Users:
     count: int = 0
 
 
-def usernames(tree: Tree) -> list[str]:
-    """Every username the tree will get (to refuse a database where one is taken)."""
-    names = ["admin"]
-    for province in tree.provinces:
-        names += [f"office-{province.unit.code}", f"reviewer-{province.unit.code}"]
-    return names
-
-
 def taken_usernames(candidates: list[str]) -> list[str]:
     return list(User.objects.filter(username__in=candidates).values_list("username", flat=True))
 
@@ -60,7 +52,7 @@ def build_users(loader: Loader, tree: Tree, rng: random.Random, *, password: str
     """Queue every user; ``joined`` is the date the accounts were created (the system's go-live)."""
     table = loader.table(User)
     hashed = make_password(password)
-    when = timezone.make_aware(datetime.combine(joined, time(9)))
+    when = local(joined, 9)
     users = Users()
 
     def add(username: str, role: str, unit: U | None, **extra) -> int:

@@ -111,6 +111,8 @@ class Table:
         vendor = connection.vendor
         self.converters = [_converter(f, vendor) for f in self.fields]
         self.defaults = [self._default(f) for f in self.fields]
+        self._pairs = list(zip(self.attnames, self.defaults, strict=True))
+        self._conversions = [(i, convert) for i, convert in enumerate(self.converters) if convert is not None]
         self.pk_name = model._meta.pk.attname
         top = model._default_manager.aggregate(top=Max("pk"))["top"] or 0
         self._next_pk = top + 1
@@ -135,12 +137,13 @@ class Table:
         """Queue one row; returns its primary key (allocated here when ``values`` has none)."""
         if self.pk_name not in values:
             values[self.pk_name] = self.next_pk()
-        row = []
-        for name, default, convert in zip(self.attnames, self.defaults, self.converters, strict=True):
-            value = values.get(name, default)
-            if value is _MISSING:
-                raise ValueError(f"{self.model.__name__}.{name} needs a value")
-            row.append(convert(value) if convert is not None else value)
+        get = values.get
+        row = [get(name, default) for name, default in self._pairs]
+        if _MISSING in row:
+            missing = self.attnames[row.index(_MISSING)]
+            raise ValueError(f"{self.model.__name__}.{missing} needs a value")
+        for index, convert in self._conversions:
+            row[index] = convert(row[index])
         self.rows.append(tuple(row))
         if len(self.rows) >= self.loader.chunk:
             self.loader.flush()

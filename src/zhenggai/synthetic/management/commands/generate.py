@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 as_of=options["as_of"],
                 password=options["password"],
+                # The raw stream: the progress line redraws itself with a carriage return, which the
+                # command's OutputWrapper would end with a newline.
                 progress_stream=False if options["no_progress"] else self.stderr._out,
                 publish=not options["no_publish"],
                 snapshots=options["snapshots"],
