@@ -78,6 +78,7 @@ table.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
@@ -338,13 +339,37 @@ def missed_periods(
     before ``since`` (the item's start) do not count.  The period in its open window is
     never missed yet.
     """
+    count = 0
+    for start in late_period_starts(
+        cadence, as_of, since, window_start_day=window_start_day, window_end_day=window_end_day
+    ):
+        if start in reported:
+            break
+        count += 1
+    return count
+
+
+def late_period_starts(
+    cadence: Cadence | str, as_of: date, since: date, *, window_start_day: int = 25, window_end_day: int = 5
+) -> tuple[date, ...]:
+    """The start dates of the periods whose window has closed by ``as_of`` and that end on or after
+    ``since``, newest first (the periods ``missed_periods`` counts back through)."""
+    return _late_period_starts(Cadence(cadence), as_of, since, window_start_day, window_end_day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _late_period_starts(cadence: Cadence, as_of: date, since: date, window_start_day: int, window_end_day: int):
+    """The start dates of the late periods that end on or after ``since``, newest first. A ledger's
+    items share a few (cadence, date, start) combinations: computed once each, not once per item (the
+    dashboard and the statistics count thousands of items; walking the calendar for each one was most
+    of their time)."""
     days = {"window_start_day": window_start_day, "window_end_day": window_end_day}
     period = previous_period(period_for(cadence, as_of, **days), cadence, **days)  # the latest late period
-    count = 0
-    while period.end >= since and period.start not in reported:
-        count += 1
+    starts = []
+    while period.end >= since:
+        starts.append(period.start)
         period = previous_period(period, cadence, **days)
-    return count
+    return tuple(starts)
 
 
 # --- warnings -----------------------------------------------------------------------------

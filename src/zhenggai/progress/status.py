@@ -32,11 +32,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Min, QuerySet
+from django.db.models import F, Max, Min, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from zhenggai.core.deadlines import parse_deadline
-from zhenggai.core.schedule import Pace, Thresholds, WarningFacts, missed_periods, pace, rollup, warnings_for
+from zhenggai.core.schedule import Pace, Thresholds, WarningFacts, late_period_starts, pace, rollup, warnings_for
 from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Measure, Plan, PlanRevisionChange, Problem
 from zhenggai.progress.choices import ClaimedStatus, ExtensionStatus
@@ -155,24 +156,63 @@ def _deadlines_then(problem_ids: list[int], as_of: date, until: datetime) -> dic
 
 
 def _reports_then(problem_ids: list[int], until: datetime):
-    """Latest report per item as of ``until``, and the period starts each item has reports for."""
+    """Latest report per item as of ``until``, ranked in the database (one row per item read, not every
+    report: a province's ledger holds tens of thousands), and which of them have evidence."""
+    newest_first = [F("period_end").desc(), F("version").desc(), F("submitted_at").desc(), F("pk").desc()]
     rows = (
         ProgressReport.objects.filter(problem_id__in=problem_ids, submitted_at__lt=until)
-        .order_by("period_end", "version", "submitted_at", "pk")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("problem_id"), F("measure_id")], order_by=newest_first))
+        .filter(rank=1)
+        .order_by()
         .values("pk", "problem_id", "measure_id", "period_start", "percent", "claimed_status", "submitted_at")
     )
-    latest: dict[tuple[int, int | None], dict] = {}
-    periods: dict[tuple[int, int | None], set[date]] = defaultdict(set)
-    for row in rows:
-        key = (row["problem_id"], row["measure_id"])
-        latest[key] = row  # ordered: the last one wins
-        periods[key].add(row["period_start"])
+    latest = {(row["problem_id"], row["measure_id"]): row for row in rows}
     with_evidence = set(
         Evidence.objects.filter(report_id__in=[row["pk"] for row in latest.values()]).values_list(
             "report_id", flat=True
         )
     )
-    return latest, periods, with_evidence
+    return latest, with_evidence
+
+
+def _late_starts(rules: _PlanRules, as_of: date) -> tuple[date, ...]:
+    """The start dates of the plan's late periods (window closed by ``as_of``) from its start on, newest first."""
+    if not rules.start or rules.start > as_of:
+        return ()
+    return late_period_starts(rules.cadence, as_of, rules.start, **rules.window)
+
+
+def _last_reported_late(problem_rows, rules: dict[int, _PlanRules], as_of: date, until: datetime) -> dict:
+    """Per item, the newest late period (of its plan's) that has a report submitted before ``until``.
+
+    That is all ``missed_periods`` needs: the late periods newer than it are the consecutive ones missed.
+    One query per reporting rule (cadence and window) in use, each reading one row per item."""
+    groups: dict[tuple, tuple[set[int], set[date]]] = {}
+    for row in problem_rows:
+        plan_rules = rules[row["plan_id"]]
+        key = (plan_rules.cadence, *sorted(plan_rules.window.items()))
+        ids, starts = groups.setdefault(key, (set(), set()))
+        ids.add(row["pk"])
+        starts.update(_late_starts(plan_rules, as_of))
+    newest: dict[tuple[int, int | None], date] = {}
+    for ids, starts in groups.values():
+        if not starts:
+            continue
+        rows = (
+            ProgressReport.objects.filter(problem_id__in=ids, submitted_at__lt=until, period_start__in=starts)
+            .order_by()
+            .values("problem_id", "measure_id")
+            .annotate(newest=Max("period_start"))
+        )
+        newest.update({(row["problem_id"], row["measure_id"]): row["newest"] for row in rows})
+    return newest
+
+
+def _missed(late: tuple[date, ...], reported: list[date | None]) -> int:
+    """Consecutive late periods without a report, newest first (``late``): those newer than the newest
+    reported one (on the item or on its problem as a whole) — ``core.schedule.missed_periods``' rule."""
+    last = max((d for d in reported if d is not None), default=None)
+    return sum(1 for start in late if last is None or start > last)
 
 
 def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemState]:
@@ -203,7 +243,8 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
         until,
     )
     deadlines = _deadlines_then(problem_ids, as_of, until)
-    latest, periods, with_evidence = _reports_then(problem_ids, until)
+    latest, with_evidence = _reports_then(problem_ids, until)
+    reported_late = _last_reported_late(problem_rows, rules, as_of, until)
 
     measures_of: dict[int, list[dict]] = defaultdict(list)
     for row in measure_rows:
@@ -219,7 +260,7 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
             key = (row["pk"], measure_id)
             due = deadlines.get(key, due_row)
             report = latest.get(key) or (latest.get((row["pk"], None)) if measure_id else None)
-            reported = periods.get(key, set()) | periods.get((row["pk"], None), set())
+            reported = [reported_late.get(key), reported_late.get((row["pk"], None))]
             start = plan_rules.start
             facts = WarningFacts(
                 start=start,
@@ -229,11 +270,7 @@ def ledger_state(problems: QuerySet[Problem], as_of: date) -> dict[int, ProblemS
                 percent=float(report["percent"]) if report and report["percent"] is not None else None,
                 claimed_done=done_in_ledger or bool(report and report["claimed_status"] == ClaimedStatus.COMPLETED),
                 signed_off=row["pk"] in signed_off,
-                missed_periods=(
-                    missed_periods(plan_rules.cadence, as_of, reported, start, **plan_rules.window)
-                    if start and start <= as_of
-                    else 0
-                ),
+                missed_periods=_missed(_late_starts(plan_rules, as_of), reported),
                 # Evidence is asked of a unit that *claims* completion in a report; an item the office
                 # recorded as done in the ledger (or an import of an old plan) is not flagged.
                 has_evidence=bool(report and report["pk"] in with_evidence)

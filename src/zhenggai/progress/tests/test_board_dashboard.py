@@ -197,13 +197,14 @@ class DashboardQueryCountTestCase(BoardTestCase):
     def test_query_count_does_not_grow_with_problems(self):
         self.login("office_B")
         # 1 session, 2 user, 3 user's unit (scope),
-        # 4–10 ledger_state: problems, measures, schedules, plans, extensions then, revisions then,
-        # reports then (no sign-off, no closed measure and no report in city B: those are skipped),
-        # 11 current run, 12 lead units, 13 plans with their schedules (periods), 14 first submissions,
-        # 15 problems shown in the lists, 16 latest run (job health),
-        # 17 the complaint cases the office sees (case_block), 18 the transferred problems it sees
+        # 4–11 ledger_state: problems, measures, schedules, plans, extensions then, revisions then,
+        # the latest report per item, the newest reported late period per item (no sign-off, no closed
+        # measure and no report in city B: those are skipped),
+        # 12 current run, 13 lead units, 14 plans with their schedules (periods), 15 first submissions,
+        # 16 problems shown in the lists, 17 latest run (job health),
+        # 18 the complaint cases the office sees (case_block), 19 the transferred problems it sees
         # (accountability_block; none here, so no query for their persons — test_board_cases pins that one)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             first = self.client.get(URL)
         self.assertEqual(first.context["problem_count"], 1)
         system = self.world.users["system"]
@@ -214,6 +215,6 @@ class DashboardQueryCountTestCase(BoardTestCase):
                 )
                 ledger.assign(problem, "lead", unit=self.world.units["B1"], acting_user=system)
                 ledger.add_measure(problem, acting_user=system, text=f"措施{i}", deadline="2026年6月30日前")
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             several = self.client.get(URL)
         self.assertEqual(several.context["problem_count"], 6)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.test import TestCase
@@ -122,10 +122,11 @@ class LedgerStateTestCase(TestCase):
     def test_the_query_count_does_not_depend_on_the_number_of_problems(self):
         one = Problem.objects.filter(pk=self.a1.pk)
         every = Problem.objects.all()
-        # problems, measures, schedules, plans, extensions, revisions, reports, evidence
-        with self.assertNumQueries(8):
-            ledger_state(one, date(2026, 3, 15))
+        # problems, measures, schedules, plans, extensions, revisions, the latest report per item, evidence,
+        # the newest reported late period per item (one query per reporting rule in use: here one)
         with self.assertNumQueries(9):
+            ledger_state(one, date(2026, 3, 15))
+        with self.assertNumQueries(10):
             ledger_state(every, date(2026, 3, 15))  # + the history of the one signed-off problem
 
 
@@ -217,3 +218,26 @@ class AmendedDeadlineTestCase(TestCase):
         self.assertEqual(after.facts.due, date(2026, 9, 30))
         self.assertNotIn("overdue", [kind for kind, _grade in kinds(after)])
         self.assertEqual((before.pace, after.pace), ("behind", "behind"))  # nothing reported either way
+
+
+class MissedPeriodsShortcutTestCase(TestCase):
+    """``ledger_state`` counts missed periods from the newest reported late period alone (one row per item
+    from the database); that must equal ``core.schedule.missed_periods`` walking the whole reported set."""
+
+    def test_the_shortcut_equals_the_walk_for_random_reports(self):
+        import random
+
+        from zhenggai.core.schedule import late_period_starts, missed_periods
+        from zhenggai.progress.status import _missed
+
+        rng = random.Random(8)
+        for cadence in ("monthly", "quarterly", "weekly"):
+            for _ in range(200):
+                since = date(2024, 1, 1) + timedelta(days=rng.randrange(700))
+                as_of = since + timedelta(days=rng.randrange(400))
+                late = late_period_starts(cadence, as_of, since)
+                reported = {start for start in late if rng.random() < 0.3}
+                reported |= {as_of, since - timedelta(days=40)}  # a current and an earlier period: ignored
+                newest = max(reported & set(late), default=None)
+                with self.subTest(cadence=cadence, since=since, as_of=as_of):
+                    self.assertEqual(_missed(late, [newest, None]), missed_periods(cadence, as_of, reported, since))

@@ -212,10 +212,11 @@ class ChartsViewTestCase(TestCase):
         self.login("office_A")
         plan = self.world.plans["A"]
         self.get(plan=plan.pk, as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(24):
+        with self.assertNumQueries(25):
             # session, user, scope unit (3); the chosen plan, validated against the visible plans (1);
-            # statistics() (13): ledger_state — problems, measures, schedules, plans, history of the
-            # signed-off problem, history of closed problems, extensions, revisions, reports (9) —, problem
+            # statistics() (14): ledger_state — problems, measures, schedules, plans, history of the
+            # signed-off problem, history of closed problems, extensions, revisions, the latest report per
+            # item, the newest reported late period per item (10) —, problem
             # rows, lead assignments, their regions, first completions; the regions' division codes (1);
             # the current warning run (1) — for a past date the grades come from the engine's own
             # ledger_state (Statistics.states), no second computation; the rows shown with plan and
