@@ -54,12 +54,12 @@ class StatisticsViewTestCase(WorldTestCase):
         self.assertEqual(response.status_code, 302)
         self.login("office_A")
         self.get(as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(42):
-            # session, user, scope unit; statistics(): ledger_state (problems, measures, schedules,
-            # plans, history of signed-off problems, extensions, revisions, reports; no report in the
-            # world: no evidence query), problem rows, lead assignments, regions of the lead units,
-            # first completions; the rows shown; the 环比/同比 block: statistics() again (the same 12
-            # queries) for a month and for a year earlier (2 × 12); the form's plan and unit choices. The count
+        with self.assertNumQueries(18):
+            # session, user, scope unit; statistics() (12): ledger_state (problems, measures, schedules,
+            # plans, history of signed-off problems, extensions, revisions, the latest report per item; no
+            # report in the world: no evidence query and no late-period query), problem rows, lead
+            # assignments, regions of the lead units, first completions; the rows shown; the form's plan
+            # and unit choices. The 环比/同比 block is loaded after the page (/stats/trends/). The count
             # depends on which kinds of rows exist (a completed problem without measures, reports),
             # never on how many.
             self.get(as_of="2026-03-15", show="overdue")

@@ -1,5 +1,5 @@
-"""The statistics page's 环比/同比 block: figures now, a month and a year earlier, each linked to its rows
-on that date; only what the reader sees."""
+"""The statistics page's 环比/同比 block (``/stats/trends/``, loaded into the page): figures now, a month
+and a year earlier, each linked to its rows on that date; only what the reader sees."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from zhenggai.stats.trends import compare
 from zhenggai.testing import frozen_at
 
 URL = reverse("stats:statistics")
+TRENDS = reverse("stats:trends")
 DAY = date(2026, 3, 15)
 
 
 class TrendsBlockTestCase(SnapshotWorldTestCase):
-    def get(self, persona: str, url: str = URL, **params):
+    def get(self, persona: str, url: str = TRENDS, **params):
         self.client.force_login(self.world.users[persona])
         with frozen_at(DAY):
             return self.client.get(url, params)
@@ -46,10 +47,10 @@ class TrendsBlockTestCase(SnapshotWorldTestCase):
         self.assertEqual(
             query, {"as_of": ["2026-02-15"], "plan": [str(self.plan_a.pk)], "show": ["rate:all_tasks:numerator"]}
         )
-        shown = self.get("office_A", URL + link.split("#")[0]).context["shown"]
+        shown = self.get("office_A", link.split("#")[0]).context["shown"]
         # On 02-15: land_done (signed off) and a1dept (completed 02-10).
         self.assertEqual({p.pk for p in shown}, {self.world.problems["land_done"].pk, self.world.problems["a1dept"].pk})
-        year = self.get("office_A", URL + rows["tasks_closed"]["cells"][2]["link"].split("#")[0])
+        year = self.get("office_A", rows["tasks_closed"]["cells"][2]["link"].split("#")[0])
         self.assertNotIn(self.world.problems["a1dept"].pk, {p.pk for p in year.context["shown"]})
 
     def test_a_unit_user_compares_only_its_own_rows(self):
@@ -58,7 +59,7 @@ class TrendsBlockTestCase(SnapshotWorldTestCase):
         self.assertEqual([cell["count"] for cell in rows["tasks_total"]["cells"]], [2, 2, 2])  # a1 and coll
         visible = {self.world.problems["a1"].pk, self.world.problems["coll"].pk}
         for cell in rows["tasks_total"]["cells"]:
-            shown = self.get("unit_A1", URL + cell["link"].split("#")[0]).context["shown"]
+            shown = self.get("unit_A1", cell["link"].split("#")[0]).context["shown"]
             self.assertEqual({p.pk for p in shown}, visible)
         self.assertNotContains(response, self.world.problems["a2"].title)
 
@@ -67,3 +68,11 @@ class TrendsBlockTestCase(SnapshotWorldTestCase):
         rows = {row["key"]: row for row in response.context["trends"]["rows"]}
         self.assertEqual([cell["count"] for cell in rows["tasks_total"]["cells"]], [0, 0, 0])
         self.assertEqual(rows["completion_all"]["changes"], ["—", "—"])
+
+    def test_the_statistics_page_loads_the_block_for_its_selection(self):
+        response = self.get("office_A", URL, plan=self.plan_a.pk, as_of="2026-03-15")
+        self.assertNotIn("trends", response.context)  # the page does not wait for three engine runs
+        self.assertContains(response, f'hx-get="{TRENDS}?as_of=2026-03-15&amp;plan={self.plan_a.pk}"')
+
+    def test_anonymous_goes_to_login(self):
+        self.assertEqual(self.client.get(TRENDS).status_code, 302)
