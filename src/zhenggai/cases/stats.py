@@ -37,13 +37,13 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from zhenggai.cases.choices import CLOSED_STATUSES, TRUE_FINDINGS, CaseStatus, Channel, Findings, PollutionType
 from zhenggai.cases.models import PENALTY_FIELDS, CaseAssignment
-from zhenggai.cases.querysets import is_overdue
+from zhenggai.cases.querysets import is_overdue, overdue_condition
 from zhenggai.stats.engine import Rate
 
 __all__ = [
@@ -159,9 +159,34 @@ def _tally(counts: CaseCounts, rows: Iterable[dict]) -> set[int]:
 
 
 def case_counts(cases: QuerySet, as_of: date | None = None) -> CaseCounts:
-    """Total, by status, the rates and overdue of ``cases`` (one query: four columns per case)."""
+    """Total, by status, the rates and overdue of ``cases``, counted in the database (one aggregate
+    query: a province's dashboard counts thousands of cases, which it no longer reads). The rates carry
+    their numbers and basis but not the ids (the dashboard links to the filtered case list instead);
+    ``_tally``'s rules, written as filters — a test holds the two equal."""
     counts = CaseCounts(as_of=as_of or timezone.localdate())
-    _tally(counts, cases.order_by(*_ORDER).values("pk", "status", "findings", "due_date"))
+    closed = Q(status__in=CLOSED_STATUSES)
+    true = Q(findings__in=TRUE_FINDINGS)
+    found = cases.order_by().aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=closed),
+        with_stage=Count("pk", filter=Q(status__in=(*CLOSED_STATUSES, CaseStatus.STAGE_CLOSED))),
+        true=Count("pk", filter=true),
+        true_closed=Count("pk", filter=true & closed),
+        overdue=Count("pk", filter=overdue_condition(counts.as_of)),
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in CaseStatus.values},
+    )
+    counts.total = found["total"]
+    counts.by_status = {status: found[f"status_{status}"] for status in CaseStatus.values}
+
+    def rate(basis: str, numerator: int, denominator: int) -> Rate:
+        return Rate(numerator, denominator, basis, counts.as_of)
+
+    counts.rates = {
+        "all": rate(RATE_BASES["all"], found["closed"], found["total"]),
+        "with_stage": rate(RATE_BASES["with_stage"], found["with_stage"], found["total"]),
+        "verified_true": rate(RATE_BASES["verified_true"], found["true_closed"], found["true"]),
+    }
+    counts.overdue = rate(OVERDUE_BASIS, found["overdue"], found["total"])
     return counts
 
 

@@ -148,10 +148,17 @@ class OverdueStatisticsTests(OverdueWorld):
             with self.subTest(persona=persona):
                 cases = Case.objects.visible_to(self.world.users[persona])
                 full = case_statistics(cases)
-                # 1 the cases' pk, status, findings and due date
+                # 1 the counts, aggregated in the database
                 with self.assertNumQueries(1):
                     light = case_counts(cases)
-                self.assertEqual(light.to_dict(), {key: full.to_dict()[key] for key in light.to_dict()})
+
+                def numbers(counts) -> dict:  # the light counts carry no ids
+                    data = counts.to_dict()
+                    rates = {**data["rates"], "overdue": data["overdue"]}
+                    figures = {k: (r["numerator"], r["denominator"], r["basis"]) for k, r in rates.items()}
+                    return {"total": data["total"], "by_status": data["by_status"], **figures}
+
+                self.assertEqual(numbers(light), numbers(full))
 
     def test_the_query_count_stays_two_with_the_overdue_shares(self):
         # 1 the cases' columns with their region, 2 the assignments with their unit (overdue shares included)
