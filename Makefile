@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/zhenggai
 export ZHENGGAI_SEEDS ?= $(abspath ../shared/seeds)
 
-.PHONY: help install demo serve test lint check-migrations test-sqlite test-postgres messages clean bench
+.PHONY: help install demo serve test lint check-migrations test-sqlite test-postgres messages clean bench bench-national loadtest
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)/"
@@ -70,6 +70,17 @@ bench: install
 	cd bench && ../$(BIN)/python warnings_job.py --db sqlite && ../$(BIN)/python warnings_job.py --db postgres
 	$(BIN)/python bench/ledger_export.py --db sqlite && $(BIN)/python bench/ledger_export.py --db postgres
 	$(BIN)/python bench/cases_import.py --db sqlite && $(BIN)/python bench/cases_import.py --db postgres
+	$(MAKE) --no-print-directory bench-national
+
+# Issue 8: `zhenggai generate --scale national` into each database, then pages, API and jobs against their
+# raw-SQL floors (bench/national.py; figures in bench/results/national.json and bench/RESULTS.md).
+bench-national: install
+	$(BIN)/python bench/national.py --db sqlite --scale national
+	$(BIN)/python bench/national.py --db postgres --scale national
+
+# 20 users on gunicorn + PostgreSQL + the task worker; every write verified afterwards (bench/loadtest/).
+loadtest: install
+	$(BIN)/python bench/loadtest/run.py --users 20 --duration 60 --max-requests 6000
 
 messages: install
 	cd src/zhenggai && ../../$(BIN)/zhenggai makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhenggai compilemessages -l zh_Hans
