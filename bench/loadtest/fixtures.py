@@ -158,8 +158,8 @@ def _page_slots(targets: dict[str, list[tuple[int, int | None]]]) -> tuple[dict[
 
 
 def _acceptance_requests(accounts: dict[str, dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    """Ask for acceptance of every problem that may be asked for (up to ``limit``), by a unit account
-    when one may; keep those whose first step some other chosen account may decide."""
+    """Ask for acceptance of every problem that may be asked for (up to ``limit``) by a unit account whose
+    request some other chosen account may decide at the first step."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -172,7 +172,9 @@ def _acceptance_requests(accounts: dict[str, dict[str, Any]], limit: int) -> lis
     from zhenggai.ledger.models import Problem
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=accounts).select_related("unit")}
-    requesters = sorted(users, key=lambda name: (accounts[name]["role"] != "unit", name))
+    # Unit accounts only: the acceptance pages offer requests and resubmissions to unit users (the action
+    # would take an office too, acceptance.views.common.may_request does not).
+    requesters = sorted(name for name in users if accounts[name]["role"] == "unit")
     deciders = [name for name in users if accounts[name]["role"] in ("office", "reviewer")]
     busy = AcceptanceRequest.objects.exclude(status=RequestStatus.SIGNED_OFF).values("problem_id")
     candidates = Problem.objects.exclude(status=ItemStatus.SIGNED_OFF).exclude(pk__in=busy).order_by("pk")
@@ -211,16 +213,18 @@ def _acceptance_requests(accounts: dict[str, dict[str, Any]], limit: int) -> lis
 
 
 def _waiting_requests(users: dict, deciders: list[str], limit: int) -> list[dict[str, Any]]:
-    """Requests the data already holds waiting at a review step that a chosen account may decide (a
-    generated data set has acceptance chains at every stage); their requester resubmits after a return
-    only if it is one of the chosen accounts."""
+    """Requests the data already holds — on problems or complaint cases — waiting at a review step that a
+    chosen account sees and may decide (a generated data set has acceptance chains at every stage); the
+    requester resubmits after a return only if it is one of the chosen unit accounts."""
     from zhenggai.acceptance import rules
     from zhenggai.acceptance.choices import RequestStatus, StepKind
     from zhenggai.acceptance.models import AcceptanceRequest
 
+    related = ("problem__plan__jurisdiction", "case__batch__jurisdiction", "case__region", "chain", "requested_by")
+    waiting = AcceptanceRequest.objects.filter(status=RequestStatus.IN_REVIEW).select_related(*related)
+    visible = {d: set(AcceptanceRequest.objects.visible_to(users[d]).values_list("pk", flat=True)) for d in deciders}
     found = []
-    waiting = AcceptanceRequest.objects.filter(status=RequestStatus.IN_REVIEW, problem__isnull=False)
-    for request in waiting.select_related("problem__plan__jurisdiction", "chain", "requested_by").order_by("pk")[:500]:
+    for request in waiting.order_by("pk")[:500]:
         if len(found) >= limit // 2:
             break
         step = request.chain.steps.filter(position=request.position).first()
@@ -229,10 +233,13 @@ def _waiting_requests(users: dict, deciders: list[str], limit: int) -> list[dict
         may = [
             d
             for d in deciders
-            if users[d].pk != request.requested_by_id and rules.may_act(users[d], step, request.problem)
+            if request.pk in visible[d]
+            and users[d].pk != request.requested_by_id
+            and rules.may_act(users[d], step, request.item)
         ]
         if may:
-            requester = request.requested_by.username if request.requested_by.username in users else None
+            name = request.requested_by.username
+            requester = name if name in users and users[name].role == "unit" else None
             found.append({"id": request.pk, "requester": requester, "deciders": may, "round": request.round})
     return found
 

@@ -35,7 +35,6 @@ MIX: dict[str, list[tuple[str, int]]] = {
         ("api_problem_list", 10),
         ("api_problem_detail", 12),
         ("decide_api", 10),
-        ("resubmit_page", 2),  # an office that asked for acceptance itself (a problem without a unit account)
     ],
     "unit": [
         ("todo", 14),

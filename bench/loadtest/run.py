@@ -13,8 +13,8 @@
    the request count is reached, whichever comes first.
 4. Stops gunicorn, lets the worker drain the queue, verifies every write in the database (``fixtures.py
    verify``), stops the worker — always, also after a failure or Ctrl-C.
-5. Writes bench/results/loadtest.json and bench/loadtest/RESULTS.md. Exit status 1 when a request failed
-   unexpectedly or a write is lost or duplicated.
+5. Writes bench/results/loadtest.json (one entry per data set) and bench/loadtest/RESULTS.md. Exit status 1
+   when a request failed unexpectedly or a write is lost or duplicated.
 """
 
 from __future__ import annotations
@@ -203,6 +203,11 @@ def versions(env: dict[str, str]) -> dict[str, str]:
     return {"gunicorn_version": gunicorn, "postgres_version": postgres.split()[0]}
 
 
+def interrupted(signum: int, frame: Any) -> None:
+    step("terminated: stopping gunicorn and the worker")
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
@@ -218,7 +223,7 @@ def main() -> int:
     parser.add_argument("--worker-interval", type=float, default=5.0, help="db_worker --interval (Makefile: 5)")
     args = parser.parse_args()
     # SIGTERM ends the run like Ctrl-C: through the finally below, which stops the servers.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, interrupted)
 
     var_dir = ROOT / "var" / "loadtest"
     shutil.rmtree(var_dir, ignore_errors=True)
@@ -270,8 +275,8 @@ def main() -> int:
         servers.stop_all()
     result = build_result(args, outcome, plan, counts, verification, servers, versions(env))
     result["machine"]["before_run"] = quiet
-    RESULT.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
-    SECTION.write_text(markdown(result))
+    runs = save(result)
+    SECTION.write_text("\n".join(markdown(run) for run in runs.values()))
     print(markdown(result))
     failed = result["figures"]["overall"]["errors"] or not verification["ok"] or result["window"]["client_errors"]
     step(f"results: {RESULT.relative_to(ROOT)}, {SECTION.relative_to(ROOT)}; {'FAILED' if failed else 'OK'}")
@@ -328,6 +333,18 @@ def build_result(args, outcome, plan, counts, verification, servers, versions_fo
         "writes": write_summary(shared.writes),
         "verification": verification,
     }
+
+
+def save(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Merge the run into bench/results/loadtest.json, one entry per data set (a new run of the same data
+    replaces its entry), and return every entry."""
+    try:
+        runs = json.loads(RESULT.read_text())["runs"]
+    except (OSError, ValueError, KeyError):
+        runs = {}
+    runs[result["config"]["data"]] = result
+    RESULT.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=1) + "\n")
+    return runs
 
 
 def write_summary(writes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -133,25 +133,27 @@ def wait_for_quiet(max_wait: float, threshold: float, sample: float = 5.0) -> di
 
 
 def _processes(groups: dict[str, int]) -> dict[str, int]:
-    """Jiffies used so far by the processes of each group (gunicorn, db_worker: their process groups; the
-    master's reaped children included through cutime/cstime, so a worker recycled during the window still
-    counts) and by the PostgreSQL backends serving the load database (backends that ended are not counted)."""
-    used = dict.fromkeys([*groups, "postgres (zhenggai_load backends)"], 0)
+    """Jiffies used so far by the processes of each group (gunicorn, db_worker: their process groups) and by
+    PostgreSQL, children already reaped included (cutime/cstime): a gunicorn worker recycled during the window
+    and the backend it closed still count. PostgreSQL's figure covers the whole server (every database):
+    the backends of other sessions cannot be told apart once they have ended."""
+    used = dict.fromkeys([*groups, "postgres (whole server)"], 0)
     by_pgid = {pgid: name for name, pgid in groups.items()}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             raw = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
+        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
         fields = raw[raw.rindex(")") + 2 :].split()
-        pgrp = int(fields[2])
-        if pgrp in by_pgid:
-            used[by_pgid[pgrp]] += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
-        elif cmdline.startswith("postgres:") and " zhenggai_load " in cmdline:
-            used["postgres (zhenggai_load backends)"] += int(fields[11]) + int(fields[12])
+        ticks = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        if int(fields[2]) in by_pgid:
+            used[by_pgid[int(fields[2])]] += ticks
+        elif comm == "postgres":
+            # The postmaster's cutime holds its ended backends; a live backend's time is not in it yet.
+            used["postgres (whole server)"] += ticks
     return used
 
 
@@ -186,6 +188,42 @@ def cpu_shares(before: dict[str, Any], after: dict[str, Any], client_seconds: fl
 # deploy/gunicorn.conf.py's access_log_format: ... "%(r)s" %(s)s %(b)s %(M)sms ...
 _ACCESS = re.compile(r'"(\w+) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms ')
 _SIGN_IN = ("/login/", "/api/token/")
+# (method, path pattern, request kind of personas.py): the access log's lines by the client's names.
+_KINDS = [
+    ("GET", r"/ledger/problems/(\?.*)?$", "ledger_list"),
+    ("GET", r"/ledger/problems/\d+/$", "problem_detail"),
+    ("GET", r"/progress/dashboard/$", "dashboard"),
+    ("GET", r"/progress/todo/$", "todo"),
+    ("GET", r"/api/problems/$", "api_problem_list"),
+    ("GET", r"/api/problems/\d+/$", "api_problem_detail"),
+    ("GET", r"/public/$", "portal_home"),
+    ("GET", r"/public/[\w-]+/$", "portal_item"),
+    ("GET", r"/progress/problems/\d+/report/(\?.*)?$", "report_form"),
+    ("POST", r"/progress/problems/\d+/report/(\?.*)?$", "report_submit_page"),
+    ("POST", r"/api/progress-reports/$", "report_submit_api (and retries)"),
+    ("POST", r"/api/acceptance-requests/\d+/decide/$", "decide_api"),
+    ("GET", r"/acceptance/requests/\d+/resubmit/$", "resubmit_form"),
+    ("POST", r"/acceptance/requests/\d+/resubmit/$", "resubmit_page"),
+]
+_KIND_PATTERNS = [(method, re.compile(pattern), kind) for method, pattern, kind in _KINDS]
+
+
+def _kind(method: str, path: str) -> str:
+    for wanted, pattern, kind in _KIND_PATTERNS:
+        if method == wanted and pattern.match(path):
+            return kind
+    return "other"
+
+
+def _percentiles(values: list[int]) -> dict[str, Any]:
+    values = sorted(values)
+    return {
+        "requests": len(values),
+        "p50": _rank(values, 50),
+        "p95": _rank(values, 95),
+        "p99": _rank(values, 99),
+        "mean": round(sum(values) / len(values), 1) if values else 0,
+    }
 
 
 def _rank(values: list[int], p: float) -> int:
@@ -198,26 +236,20 @@ def server_log_summary(servers: Servers) -> dict[str, Any]:
     max_requests), timeouts, tracebacks."""
     text = servers.gunicorn_log.read_text(errors="replace") if servers.gunicorn_log.exists() else ""
     statuses: dict[str, int] = {}
-    in_worker: list[int] = []
+    in_worker: dict[str, list[int]] = {}
     for line in text.splitlines():
         if found := _ACCESS.search(line):
-            key = found.group(3)[0] + "xx"
-            statuses[key] = statuses.get(key, 0) + 1
-            if found.group(2) not in _SIGN_IN:
-                in_worker.append(int(found.group(4)))
-    in_worker.sort()
+            method, path, status, ms = found.groups()
+            statuses[status[0] + "xx"] = statuses.get(status[0] + "xx", 0) + 1
+            if path not in _SIGN_IN:
+                in_worker.setdefault(_kind(method, path), []).append(int(ms))
     worker = servers.worker_log.read_text(errors="replace") if servers.worker_log.exists() else ""
     return {
         "gunicorn_responses_by_status": dict(sorted(statuses.items())),
         # Time inside a gunicorn worker (from the access log, whole milliseconds; sign-in left out): the rest of
         # the client's latency is waiting for a free worker and the network.
-        "in_worker_ms": {
-            "requests": len(in_worker),
-            "p50": _rank(in_worker, 50),
-            "p95": _rank(in_worker, 95),
-            "p99": _rank(in_worker, 99),
-            "mean": round(sum(in_worker) / len(in_worker), 1) if in_worker else 0,
-        },
+        "in_worker_ms": _percentiles([ms for values in in_worker.values() for ms in values]),
+        "in_worker_ms_by_kind": {kind: _percentiles(values) for kind, values in sorted(in_worker.items())},
         "gunicorn_worker_boots": text.count("Booting worker"),
         "gunicorn_worker_timeouts": text.count("WORKER TIMEOUT"),
         "gunicorn_tracebacks": text.count("Traceback"),

@@ -93,7 +93,7 @@ def markdown(result: dict[str, Any]) -> str:
     worker = result["server_log"]["in_worker_ms"]
     quiet = result["machine"].get("before_run", {})
     lines = [
-        f"## Load test: {cfg['users']} users on gunicorn + PostgreSQL + the task worker (issue 8, part 4)",
+        f"## Load test, `{cfg['data']}` data: {cfg['users']} users on gunicorn + PostgreSQL + the task worker",
         "",
         f"`{cfg['command']}` — measured {result['measured_at']}, data `{cfg['data']}` ({data['problems']} "
         f"problems, {data['measures']} measures, {data['reports_before']} reports before the run).",
@@ -119,15 +119,22 @@ def markdown(result: dict[str, Any]) -> str:
         f"queue empty {tasks['drain_seconds_after_run']} s after the window.",
         f"* **CPU** (share of both cores over the window): {_cpu(result['cpu'])}.",
         "",
-        "| request | n | per s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "Latency at the client in ms; *in worker*: the time inside the gunicorn worker from its access log "
+        "(there the retries count with the API reports):",
+        "",
+        "| request | n | per s | p50 | p95 | p99 | max | in worker p50 / p95 | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    by_kind = result["server_log"].get("in_worker_ms_by_kind", {})
+    by_kind = {kind.split(" ")[0]: row for kind, row in by_kind.items()}
     rows = [("**all**", overall), ("reads", result["figures"]["reads"]), ("writes", result["figures"]["writes"])]
     rows += list(result["figures"]["by_kind"].items())
     for name, row in rows:
+        inside = by_kind.get(name) or (worker if name == "**all**" else None)
+        cell = f"{inside['p50']} / {inside['p95']}" if inside else ""
         lines.append(
             f"| {name} | {row['requests']} | {row['per_second']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['p99_ms']} | {row['max_ms']} | {row['errors']} |"
+            f"{row['p99_ms']} | {row['max_ms']} | {cell} | {row['errors']} |"
         )
     return "\n".join(lines) + "\n"
 
