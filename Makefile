@@ -80,7 +80,7 @@ bench-national: install
 
 # 20 users on gunicorn + PostgreSQL + the task worker; every write verified afterwards (bench/loadtest/).
 loadtest: install
-	$(BIN)/python bench/loadtest/run.py --users 20 --duration 60 --max-requests 6000
+	$(BIN)/python bench/loadtest/run.py --users 20 --duration 60 --max-requests 6000 --workers 4
 
 messages: install
 	cd src/zhenggai && ../../$(BIN)/zhenggai makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhenggai compilemessages -l zh_Hans
