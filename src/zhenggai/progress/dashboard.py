@@ -155,9 +155,10 @@ def run_counts(run: WarningRun, user, counts: Counts) -> Counts:
 
 
 def plan_schedules(plan_ids: Iterable[int]) -> dict[int, PlanSchedule]:
-    """Each plan's schedule (saved or the defaults), its plan attached (1 query)."""
+    """Each plan's schedule (saved or the defaults), its plan attached (1 query; the inspection comes along
+    for ``start_date`` of a plan without an issue date, which would otherwise read it once per plan)."""
     schedules = {}
-    for plan in Plan.objects.filter(pk__in=list(plan_ids)).select_related("schedule"):
+    for plan in Plan.objects.filter(pk__in=list(plan_ids)).select_related("schedule", "inspection"):
         schedule = PlanSchedule.for_plan(plan)
         schedule.plan = plan
         schedules[plan.pk] = schedule
@@ -351,7 +352,7 @@ def todo_rows(user, today: date, run: WarningRun | None) -> list[TodoRow]:
     ids = list(states)
     if not ids:
         return []
-    problems = list(Problem.objects.filter(pk__in=ids).select_related("plan__schedule", "parent"))
+    problems = list(Problem.objects.filter(pk__in=ids).select_related("plan__schedule", "plan__inspection", "parent"))
     measures = {m.pk: m for m in Measure.objects.filter(problem_id__in=ids)}
     periods: dict[int, Period] = {}
     for problem in problems:

@@ -206,12 +206,12 @@ class BlockQueryCountTests(BoardCasesWorld):
         # 1 session, 2 user, 3 user's unit (scope),
         # 4–11 ledger_state: problems, measures, schedules, plans, history of the signed-off problem,
         # extensions then, revisions then, reports then,
-        # 12 current run, 13 lead units, 14 plans with their schedules, 15–16 each plan's inspection (its
-        # feedback date starts a plan without a schedule: ``PlanSchedule.start_date``, one per plan, not per
-        # case), 17 first submissions, 18 latest run (job health),
-        # 19 the cases the office sees (pk, status, findings, due date), 20 the transferred problems it
-        # sees, 21 their persons
-        with frozen_at(TODAY), self.assertNumQueries(21):
+        # 12 current run, 13 lead units, 14 plans with their schedules and inspections (the inspection's
+        # feedback date starts a plan without a schedule or issue date: read with the plan, not once per
+        # plan), 15 first submissions, 16 latest run (job health),
+        # 17 the cases the office sees (counted in the database), 18 the transferred problems it sees,
+        # 19 their persons
+        with frozen_at(TODAY), self.assertNumQueries(19):
             self.client.get(URL)
         office, u = self.world.users["office_P"], self.world.units
         for i in range(4):
@@ -231,7 +231,7 @@ class BlockQueryCountTests(BoardCasesWorld):
                 rank=Rank.SECTION,
                 sanction=Sanction.OTHER,
             )
-        with frozen_at(TODAY), self.assertNumQueries(21):
+        with frozen_at(TODAY), self.assertNumQueries(19):
             more = self.client.get(URL)
         self.assertContains(more, 'data-testid="cases-block" data-total="9"')
         self.assertContains(more, 'data-persons="7"')
