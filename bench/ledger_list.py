@@ -57,11 +57,11 @@ def stats(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2), "min_ms": round(ordered[0], 2)}
 
 
-def timed(fn: Callable[[], object]) -> list[float]:
-    for _ in range(WARMUP):
+def timed(fn: Callable[[], object], n: int = N, warmup: int = WARMUP) -> list[float]:
+    for _ in range(warmup):
         fn()
     samples = []
-    for _ in range(N):
+    for _ in range(n):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)

@@ -169,17 +169,10 @@ def allocation_peak_mb(fn) -> float:
 def measure(name: str, fn, floor_fn, target_ms: int, repetitions: int | None = None) -> dict[str, Any]:
     """p50/p95 of the page and of its floor, the page's statements, its Python allocation peak.
     (Each request loads its user from the session: the scope is computed afresh every time.)"""
-    import ledger_list
-
-    if repetitions:
-        ledger_list.N, ledger_list.WARMUP = repetitions, 1
-    try:
-        fresh = fn
-        statements = capture(fresh)
-        page = stats(timed(fresh))
-        floor = stats(timed(floor_fn))
-    finally:
-        ledger_list.N, ledger_list.WARMUP = 30, 3
+    runs = {"n": repetitions, "warmup": 1} if repetitions else {}
+    statements = capture(fn)
+    page = stats(timed(fn, **runs))
+    floor = stats(timed(floor_fn, **runs))
     ratio = round(page["p50_ms"] / floor["p50_ms"], 1) if floor["p50_ms"] else None
     result = {
         **page,
@@ -187,7 +180,7 @@ def measure(name: str, fn, floor_fn, target_ms: int, repetitions: int | None = N
         "db_ms": round(sum(q["db_ms"] or 0 for q in statements), 2),
         "floor": floor,
         "ratio_to_floor": ratio,
-        "python_peak_mb": allocation_peak_mb(fresh),
+        "python_peak_mb": allocation_peak_mb(fn),
         "target_ms": target_ms,
         "meets_target": page["p50_ms"] <= target_ms and (ratio is None or ratio <= 3 or target_ms > 100),
     }

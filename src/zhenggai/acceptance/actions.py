@@ -49,7 +49,7 @@ from zhenggai.acceptance.subjects import plan_office, subject_for
 from zhenggai.core.errors import ConflictError
 from zhenggai.core.workdays import add_working_days, is_working_day
 from zhenggai.ledger import actions as ledger
-from zhenggai.ledger.models import Plan, Problem
+from zhenggai.ledger.models import Problem
 from zhenggai.portal.actions import publish_opened_notice, withdraw_closed_notice
 from zhenggai.progress.evidence import check_evidence
 
@@ -423,18 +423,13 @@ def handle_objection(objection: Objection, *, acting_user: User, uphold: bool, n
     return objection
 
 
-def ledger_plan_office(user, plan: Plan) -> bool:
-    """Whether ``user`` is the office of ``plan`` (kept for callers; ``subjects.plan_office``)."""
-    return plan_office(user, plan)
-
-
 # --- reopening (反弹) ----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def reopen(problem: Problem, *, acting_user: User, reason: str, kind: str = ReopenKind.REBOUND, finding=None):
     """Open a signed-off problem again with the reason; the sign-off stays in its history."""
-    if not ledger_plan_office(acting_user, problem.plan):
+    if not plan_office(acting_user, problem.plan):
         raise _refuse(PermissionDenied(_("Only the plan's office reopens a problem.")), user=acting_user, what="reopen")
     if not (reason or "").strip():
         error = ValidationError({"reason": _("Give the reason for reopening.")})

@@ -76,35 +76,30 @@ class Scale:
         return replace(self, **changes)
 
 
+NATIONAL = Scale(
+    name="national",
+    provinces=31,
+    cities=(9, 13),
+    counties=(6, 11),
+    province_depts=30,
+    city_depts=30,
+    county_depts=12,
+    rounds=("r1", "r1b", "r2", "r3"),
+    problems=10_000,
+    measures=100_000,
+    measures_per_problem=(3, 17),
+    reports=1_000_000,
+    cases=200_000,
+    accountable_persons=5_000,
+)
 SCALES = {
-    "national": Scale(
-        name="national",
-        provinces=31,
-        cities=(9, 13),
-        counties=(6, 11),
-        province_depts=30,
-        city_depts=30,
-        county_depts=12,
-        rounds=("r1", "r1b", "r2", "r3"),
-        problems=10_000,
-        measures=100_000,
-        measures_per_problem=(3, 17),
-        reports=1_000_000,
-        cases=200_000,
-        accountable_persons=5_000,
-    ),
-    "province": Scale(
+    "national": NATIONAL,
+    # One province of the national shape: about 1/31 of every count.
+    "province": NATIONAL.with_(
         name="province",
         provinces=1,
-        cities=(9, 13),
-        counties=(6, 11),
-        province_depts=30,
-        city_depts=30,
-        county_depts=12,
-        rounds=("r1", "r1b", "r2", "r3"),
         problems=323,
         measures=3_230,
-        measures_per_problem=(3, 17),
         reports=32_300,
         cases=6_450,
         accountable_persons=160,

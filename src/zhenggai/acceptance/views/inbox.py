@@ -6,10 +6,11 @@
 * the user's own requests, newest first.
 
 Cost: the requests under review that the user sees are read in one query, then ``rules.may_act``
-runs per request. The office check of plan-office steps is answered from the plans and batches the
-user manages, read once (``_OfficeOf``); a problem's acceptance units still cost one small query per
-problem request (none for a case). That is linear in the open problem requests in view — a few dozen
-for a city office. When that grows, the rules would move into a queryset filter.
+runs per request. The office check of plan-office steps is answered for all of them by one query
+(``AcceptanceRequest.objects.office_of``, the rule the notices and objections use too); a problem's
+acceptance units still cost one small query per problem request (none for a case). That is linear in
+the open problem requests in view — a few dozen for a city office. When that grows, the rules would
+move into a queryset filter.
 """
 
 from __future__ import annotations
@@ -17,15 +18,12 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from zhenggai.acceptance import rules
 from zhenggai.acceptance.choices import ActorLevel, ObjectionStatus, RequestStatus, StepKind
 from zhenggai.acceptance.models import AcceptanceRequest, ChainStep, Objection, PublicNotice
 from zhenggai.acceptance.views.common import REQUEST_ITEM_RELATED, visible_requests, waiting_step
-from zhenggai.cases.models import CaseBatch
-from zhenggai.ledger.models import Plan
 
 OWN_REQUESTS_SHOWN = 50
 
@@ -37,43 +35,27 @@ def _with_steps(queryset):
 
 def requests_to_decide(user) -> list[AcceptanceRequest]:
     """Requests under review, not the user's own, waiting at a review or sign-off step the user may decide."""
-    candidates = _with_steps(
-        visible_requests(user).filter(status=RequestStatus.IN_REVIEW).exclude(requested_by=user)
-    ).order_by("requested_at", "pk")
-    offices = _OfficeOf(user)
+    candidates = list(
+        _with_steps(visible_requests(user).filter(status=RequestStatus.IN_REVIEW).exclude(requested_by=user)).order_by(
+            "requested_at", "pk"
+        )
+    )
+    offices: set[int] | None = None  # the requests whose office the user is, read once when needed
     waiting = []
     for request in candidates:
         step = waiting_step(request)
         if step is None or step.kind == StepKind.NOTICE:
             continue
         subject = request.subject
-        if step.actor_level == ActorLevel.PLAN_OFFICE or step.actor_level == ActorLevel.ACCEPTANCE_UNIT:
-            subject.remember_office(user, offices(request))
+        if step.actor_level in (ActorLevel.PLAN_OFFICE, ActorLevel.ACCEPTANCE_UNIT):
+            if offices is None:
+                ids = [r.pk for r in candidates]
+                offices = set(AcceptanceRequest.objects.office_of(user).filter(pk__in=ids).values_list("pk", flat=True))
+            subject.remember_office(user, request.pk in offices)
         if rules.may_act(user, step, subject):
             request.step = step
             waiting.append(request)
     return waiting
-
-
-class _OfficeOf:
-    """Whether the user is the office of a request's item, for many requests: the plans the user may
-    change and the batches the user manages are read once (two queries), not once per request."""
-
-    def __init__(self, user) -> None:
-        self.user = user
-
-    @cached_property
-    def plans(self) -> set[int]:
-        return set(Plan.objects.editable_by(self.user).values_list("pk", flat=True))
-
-    @cached_property
-    def batches(self) -> set[int]:
-        return set(CaseBatch.objects.manageable_by(self.user).values_list("pk", flat=True))
-
-    def __call__(self, request: AcceptanceRequest) -> bool:
-        if request.case_id:
-            return request.case.batch_id in self.batches
-        return request.problem.plan_id in self.plans
 
 
 def notices_ended(user, today) -> list[PublicNotice]:
