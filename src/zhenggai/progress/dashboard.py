@@ -30,14 +30,19 @@ from zhenggai.progress.status import ItemState, ProblemState, end_of_day, ledger
 __all__ = [
     "RANKING_PERIODS",
     "JobHealth",
+    "ReportingTally",
+    "Share",
     "TodoRow",
     "UnitRate",
     "UnitsNotReported",
     "job_health",
+    "lead_units",
     "may_escalate",
+    "overview_from_units",
     "plan_schedules",
     "report_url",
     "reporting_overview",
+    "reporting_tally",
     "run_counts",
     "state_counts",
     "suggest_escalation",
@@ -203,7 +208,7 @@ class UnitsNotReported:
     late: bool = False
 
 
-def _lead_units(problem_ids: list[int]) -> dict[tuple[int, int | None], list[tuple[int, str]]]:
+def lead_units(problem_ids: list[int]) -> dict[tuple[int, int | None], list[tuple[int, str]]]:
     """Lead units (责任单位) per problem (key measure None) and per measure that names its own (1 query)."""
     leads: dict[tuple[int, int | None], list[tuple[int, str]]] = defaultdict(list)
     rows = Assignment.objects.filter(
@@ -237,6 +242,79 @@ class ReportingOverview:
     leads: dict[tuple[int, int | None], list[tuple[int, str]]]
 
 
+@dataclass
+class Share:
+    """One lead unit's part of the reporting on one problem (``reporting_tally``)."""
+
+    expected: int = 0
+    on_time: int = 0
+    missing: int = 0  # open items without a report for the current period
+    window_close: date | None = None  # the earliest window close among those items
+
+
+@dataclass
+class ReportingTally:
+    shares: dict[tuple[int, int], Share]  # (problem id, unit id) → share
+    names: dict[int, str]  # unit id → name
+    leads: dict[tuple[int, int | None], list[tuple[int, str]]]
+
+
+def reporting_tally(states: dict[int, ProblemState], as_of: date) -> ReportingTally:
+    """The reporting rule of ``reporting_overview``, per problem and lead unit (4 queries at most): what
+    the warning run stores (``ReportingShare``) so that the dashboard sums it instead of re-reading reports."""
+    items = open_items(states)
+    problem_ids = list(states)
+    leads = lead_units(problem_ids) if problem_ids else {}
+    schedules = plan_schedules({item.plan_id for item in items}) if items else {}
+    periods = {plan_id: closed_periods(schedule, as_of) for plan_id, schedule in schedules.items()}
+    current = {plan_id: period_for(s.cadence, as_of, **_window(s)) for plan_id, s in schedules.items()}
+    starts = [p.start for ps in periods.values() for p in ps] + [p.start for p in current.values()]
+    first = _first_submissions(problem_ids, min(starts), end_of_day(as_of)) if starts and problem_ids else {}
+
+    def submitted(item: ItemState, period: Period) -> datetime | None:
+        found = [first.get((item.problem_id, key, period.start)) for key in {item.measure_id, None}]
+        return min((when for when in found if when), default=None)
+
+    shares: dict[tuple[int, int], Share] = {}
+    names: dict[int, str] = {}
+    for item in items:
+        units = leads.get((item.problem_id, item.measure_id)) or leads.get((item.problem_id, None), [])
+        names.update(units)
+        schedule = schedules[item.plan_id]
+        start = schedule.start_date()
+        for period in periods[item.plan_id]:
+            when = submitted(item, period)
+            for unit_id, _name in units:
+                share = shares.setdefault((item.problem_id, unit_id), Share())
+                share.expected += 1
+                share.on_time += bool(when and when < end_of_day(period.window_close))
+        period = current[item.plan_id]
+        if submitted(item, period) or (start is not None and period.end < start):
+            continue
+        for unit_id, _name in units:
+            share = shares.setdefault((item.problem_id, unit_id), Share())
+            share.missing += 1
+            if share.window_close is None or period.window_close < share.window_close:
+                share.window_close = period.window_close
+    return ReportingTally(shares, names, leads)
+
+
+def overview_from_units(
+    units: Iterable[tuple[int, str, Share]], as_of: date, leads: dict | None = None
+) -> ReportingOverview:
+    """The ranking and the 未报送 list from each unit's summed share (unit id, name, share)."""
+    ranking, missing = [], []
+    for unit_id, name, share in units:
+        if share.expected:
+            ranking.append(UnitRate(unit_id, name, share.expected, share.on_time))
+        if share.missing:
+            late = share.window_close is not None and as_of > share.window_close
+            missing.append(UnitsNotReported(unit_id, name, share.missing, share.window_close, late))
+    ranking.sort(key=lambda r: (-r.on_time / r.expected, -r.expected, r.name))
+    missing.sort(key=lambda r: (not r.late, -r.items, r.name))
+    return ReportingOverview(ranking, missing, leads or {})
+
+
 def reporting_overview(states: dict[int, ProblemState], as_of: date) -> ReportingOverview:
     """The on-time ranking of lead units and the lead units that have not reported this period.
 
@@ -253,48 +331,19 @@ def reporting_overview(states: dict[int, ProblemState], as_of: date) -> Reportin
 
     **Not reported.** For the period being reported on at ``as_of`` (``period_for``), a lead unit is
     listed when one of its open items has no report for that period submitted by the end of ``as_of``;
-    ``late`` says the window has already closed.
+    ``late`` says the window has already closed (the earliest closing window among its items).
     """
-    items = open_items(states)
-    problem_ids = list(states)
-    leads = _lead_units(problem_ids) if problem_ids else {}
-    schedules = plan_schedules({item.plan_id for item in items}) if items else {}
-    periods = {plan_id: closed_periods(schedule, as_of) for plan_id, schedule in schedules.items()}
-    current = {plan_id: period_for(s.cadence, as_of, **_window(s)) for plan_id, s in schedules.items()}
-    starts = [p.start for ps in periods.values() for p in ps] + [p.start for p in current.values()]
-    first = _first_submissions(problem_ids, min(starts), end_of_day(as_of)) if starts and problem_ids else {}
-
-    def submitted(item: ItemState, period: Period) -> datetime | None:
-        found = [first.get((item.problem_id, key, period.start)) for key in {item.measure_id, None}]
-        return min((when for when in found if when), default=None)
-
-    rates: dict[int, UnitRate] = {}
-    missing: dict[int, UnitsNotReported] = {}
-    for item in items:
-        units = leads.get((item.problem_id, item.measure_id)) or leads.get((item.problem_id, None), [])
-        schedule = schedules[item.plan_id]
-        start = schedule.start_date()
-        for period in periods[item.plan_id]:
-            when = submitted(item, period)
-            for unit_id, name in units:
-                rate = rates.setdefault(unit_id, UnitRate(unit_id, name))
-                rate.expected += 1
-                rate.on_time += bool(when and when < end_of_day(period.window_close))
-        period = current[item.plan_id]
-        if submitted(item, period) or (start is not None and period.end < start):
-            continue
-        for unit_id, name in units:
-            row = missing.setdefault(unit_id, UnitsNotReported(unit_id, name))
-            row.items += 1
-            if row.window_close is None or period.window_close < row.window_close:
-                row.window_close = period.window_close
-            row.late = as_of > row.window_close
-    ranking = sorted(
-        (rate for rate in rates.values() if rate.expected),
-        key=lambda r: (-r.on_time / r.expected, -r.expected, r.name),
-    )
-    not_reported = sorted(missing.values(), key=lambda r: (not r.late, -r.items, r.name))
-    return ReportingOverview(ranking, not_reported, leads)
+    tally = reporting_tally(states, as_of)
+    totals: dict[int, Share] = {}
+    for (_problem_id, unit_id), share in tally.shares.items():
+        total = totals.setdefault(unit_id, Share())
+        total.expected += share.expected
+        total.on_time += share.on_time
+        total.missing += share.missing
+        if share.window_close and (total.window_close is None or share.window_close < total.window_close):
+            total.window_close = share.window_close
+    units = ((unit_id, tally.names[unit_id], share) for unit_id, share in totals.items())
+    return overview_from_units(units, as_of, tally.leads)
 
 
 # --- the to-do page --------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The warning job (预警计算): compute every item's warnings for a date and keep them as one run.
 
-Pages read the warnings of the latest successful run (``current_run``), so a scan is the only
-place the whole ledger is evaluated; a report, an extension or a reassignment refreshes just its
+Pages read the warnings of the latest successful run (``current_run``), and the dashboard each
+problem's standing and each lead unit's reporting share stored with them (``write_standings``), so a
+scan is the only place the whole ledger is evaluated; a report, an extension or a reassignment refreshes just its
 problem in that run (``refresh_problem``). A failed scan leaves its error on its ``WarningRun`` row
 and the previous run's warnings in place.
 """
@@ -19,10 +20,12 @@ from django.utils import timezone
 
 from zhenggai.ledger.models import Problem
 from zhenggai.progress.choices import RunStatus
-from zhenggai.progress.models import WarningItem, WarningRun
+from zhenggai.progress.dashboard import reporting_tally
+from zhenggai.progress.figures import overdue_days
+from zhenggai.progress.models import ProblemStanding, ReportingShare, WarningItem, WarningRun
 from zhenggai.progress.status import ProblemState, ledger_state
 
-__all__ = ["current_run", "refresh_problem", "run_warning_scan", "warning_rows"]
+__all__ = ["current_run", "refresh_problem", "run_warning_scan", "warning_rows", "write_standings"]
 
 logger = logging.getLogger(__name__)
 _BATCH = 2000
@@ -45,6 +48,36 @@ def warning_rows(states: Iterable[ProblemState], run: WarningRun | None = None) 
     ]
 
 
+def write_standings(run: WarningRun, states: dict[int, ProblemState]) -> None:
+    """Store each problem's standing and each lead unit's reporting share in ``run`` (what the dashboard
+    sums for today instead of evaluating the ledger: ``progress.figures.run_figures``)."""
+    ProblemStanding.objects.bulk_create(
+        [
+            ProblemStanding(
+                run=run, problem_id=pk, pace=str(state.pace or ""), overdue_days=overdue_days(state, run.as_of)
+            )
+            for pk, state in states.items()
+        ],
+        batch_size=_BATCH,
+    )
+    tally = reporting_tally(states, run.as_of)
+    ReportingShare.objects.bulk_create(
+        [
+            ReportingShare(
+                run=run,
+                problem_id=problem_id,
+                unit_id=unit_id,
+                expected=share.expected,
+                on_time=share.on_time,
+                missing=share.missing,
+                window_close=share.window_close,
+            )
+            for (problem_id, unit_id), share in tally.shares.items()
+        ],
+        batch_size=_BATCH,
+    )
+
+
 def current_run() -> WarningRun | None:
     """The latest successful run: the warnings every page shows."""
     return WarningRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-started_at", "-pk").first()
@@ -58,6 +91,7 @@ def run_warning_scan(as_of: date, *, trigger: str = "schedule", problems: QueryS
             states = ledger_state(problems if problems is not None else Problem.objects.all(), as_of)
             rows = warning_rows(states.values(), run)
             WarningItem.objects.bulk_create(rows, batch_size=_BATCH)
+            write_standings(run, states)
             run.item_count = len(rows)
     except Exception:
         run.status, run.error, run.finished_at = RunStatus.FAILED, traceback.format_exc(), timezone.now()
@@ -66,6 +100,9 @@ def run_warning_scan(as_of: date, *, trigger: str = "schedule", problems: QueryS
         raise
     run.status, run.finished_at = RunStatus.SUCCEEDED, timezone.now()
     run.save(update_fields=["status", "item_count", "finished_at"])
+    # Only the current run's standings are read; older ones would grow by a ledger's size a day.
+    for model in (ProblemStanding, ReportingShare):
+        model.objects.exclude(run=run).delete()
     return run
 
 
@@ -76,8 +113,11 @@ def refresh_problem(problem_id: int) -> int:
     if run is None or run.as_of != timezone.localdate():
         return 0
     problems = Problem.objects.filter(pk=problem_id) | Problem.objects.filter(parent_id=problem_id)
+    ids = list(problems.values_list("pk", flat=True))  # a problem merged since the run loses its rows
     states = ledger_state(problems, run.as_of)
-    WarningItem.objects.filter(run=run, problem_id__in=list(states)).delete()
+    for model in (WarningItem, ProblemStanding, ReportingShare):
+        model.objects.filter(run=run, problem_id__in=ids).delete()
     rows = warning_rows(states.values(), run)
     WarningItem.objects.bulk_create(rows)
+    write_standings(run, states)
     return len(rows)

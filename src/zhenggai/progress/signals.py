@@ -1,6 +1,6 @@
 """Keep today's warnings and digests right when the ledger changes under them.
 
-A reassignment (``Assignment`` saved or deleted) or a deadline change (``Problem``/``Measure``
+A reassignment (``Assignment`` saved or deleted), a deadline, status or merge change (``Problem``/``Measure``
 saved) re-evaluates that problem in today's warning run and rebuilds the affected users' in-app
 digests after the transaction commits (no second e-mail). Receivers only enqueue a task: the
 ledger's actions stay unaware of the progress app.
@@ -16,7 +16,8 @@ from django.dispatch import receiver
 
 from zhenggai.ledger.models import Assignment, Measure, Problem
 
-_DEADLINE_FIELDS = ("due_raw", "due_date", "due_immediate", "due_long_term")
+# A deadline changes the warnings; a status (completed, signed off) or a merge the dashboard's standings.
+_REFRESH_FIELDS = ("due_raw", "due_date", "due_immediate", "due_long_term", "status", "merged_into")
 
 
 _state = threading.local()
@@ -53,6 +54,6 @@ def assignment_changed(sender, instance: Assignment, **kwargs) -> None:
 @receiver(post_save, sender=Measure, dispatch_uid="progress_measure_saved")
 @receiver(post_save, sender=Problem, dispatch_uid="progress_problem_saved")
 def item_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    if created or (update_fields and not set(update_fields) & set(_DEADLINE_FIELDS)):
+    if created or (update_fields and not set(update_fields) & set(_REFRESH_FIELDS)):
         return
     refresh_after_commit(instance.problem_id if sender is Measure else instance.pk)

@@ -1,7 +1,7 @@
 from zhenggai.progress.models.reports import Evidence, Indicator, ProgressReport
 from zhenggai.progress.models.schedule import PlanSchedule
 from zhenggai.progress.models.supervision import DeadlineExtension, Escalation, Notification, NotificationMute
-from zhenggai.progress.models.warnings import WarningItem, WarningRun
+from zhenggai.progress.models.warnings import ProblemStanding, ReportingShare, WarningItem, WarningRun
 
 __all__ = [
     "DeadlineExtension",
@@ -11,7 +11,9 @@ __all__ = [
     "Notification",
     "NotificationMute",
     "PlanSchedule",
+    "ProblemStanding",
     "ProgressReport",
+    "ReportingShare",
     "WarningItem",
     "WarningRun",
 ]

@@ -66,3 +66,53 @@ class WarningItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_grade_display()} {self.get_kind_display()} {self.reason}"
+
+
+class ProblemStanding(models.Model):
+    """A problem's standing (整改态势) in one warning run: its pace on the run's date and, when one of its
+    items is overdue, by how many days. The dashboard counts and lists these rows instead of evaluating
+    the whole ledger on every request; like the warnings, they are refreshed per problem
+    (``jobs.refresh_problem``) when a report, an extension, a reassignment or a status changes it."""
+
+    run = models.ForeignKey(WarningRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="standings")
+    problem = models.ForeignKey("ledger.Problem", verbose_name=_("problem"), on_delete=models.CASCADE, related_name="+")
+    pace = models.CharField(_("pace"), max_length=20, blank=True)  # a ``Pace`` value; empty: no items
+    overdue_days = models.PositiveIntegerField(_("days overdue"), null=True, blank=True)  # empty: not overdue
+
+    objects = ProblemChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem standing")
+        verbose_name_plural = _("problem standings")
+        constraints = [models.UniqueConstraint(fields=["run", "problem"], name="progress_standing_once_per_run")]
+        indexes = [models.Index(fields=["run", "pace"], name="progress_standing_run_pace")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.pace}"
+
+
+class ReportingShare(models.Model):
+    """One lead unit's reporting (报送情况) on one problem's open items in one warning run, by the rule of
+    ``progress.dashboard.reporting_overview``: the reports expected in the last closed periods and those
+    made on time, and the items with no report yet for the current period (with that period's window
+    close). Summed over the problems a user sees, they give the dashboard's ranking and 未报送 list."""
+
+    run = models.ForeignKey(WarningRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="shares")
+    problem = models.ForeignKey("ledger.Problem", verbose_name=_("problem"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name=_("lead unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    expected = models.PositiveIntegerField(_("reports expected"), default=0)
+    on_time = models.PositiveIntegerField(_("reports on time"), default=0)
+    missing = models.PositiveIntegerField(_("items not reported this period"), default=0)
+    window_close = models.DateField(_("window closes"), null=True, blank=True)
+
+    objects = ProblemChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting share")
+        verbose_name_plural = _("reporting shares")
+        indexes = [models.Index(fields=["run", "problem"], name="progress_share_run_problem")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.on_time}/{self.expected}"

@@ -36,16 +36,14 @@ from zhenggai.progress.choices import Grade, Pace, WarningKind
 from zhenggai.progress.dashboard import (
     job_health,
     may_escalate,
-    reporting_overview,
     run_counts,
-    state_counts,
     suggest_escalation,
     todo_rows,
     warning_view,
 )
+from zhenggai.progress.figures import live_figures, run_figures
 from zhenggai.progress.jobs import current_run
 from zhenggai.progress.models import Escalation, Notification, NotificationMute, WarningItem
-from zhenggai.progress.status import ledger_state
 from zhenggai.progress.views.board_supervision import (
     OFFICE_ROLES,
     READER_ROLES,
@@ -54,8 +52,6 @@ from zhenggai.progress.views.board_supervision import (
     has_role,
 )
 from zhenggai.progress.views.board_supervision import urlpatterns as supervision_urlpatterns
-
-LIST_LIMIT = 50  # rows shown in each dashboard list
 
 
 class HomeView(RoleRequiredMixin, View):
@@ -178,7 +174,8 @@ def accountability_block(user) -> dict | None:
 class DashboardView(RoleRequiredMixin, TemplateView):
     """整改调度看板 for offices, reviewers and administrators, on ``?as_of=YYYY-MM-DD`` (default today).
 
-    * problems by pace (``ledger_state`` on the visible problems for the as-of date);
+    * problems by pace (``ledger_state`` on the visible problems for the as-of date; for today, once the
+      day's warning run exists, the standings stored with it: ``progress.figures``);
     * warnings by grade and kind: the current run's items when the as-of date is today and the run is
       for today, else computed by ``ledger_state``;
     * the overdue and behind lists (first 50 each); ``?pace=``, ``?grade=`` or ``?kind=`` adds the rows
@@ -213,37 +210,25 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         if form.is_bound and form.is_valid():
             as_of = form.cleaned_data["as_of"] or today
             drill = {name: form.cleaned_data[name] for name in ("pace", "grade", "kind") if form.cleaned_data[name]}
-        states = ledger_state(Problem.objects.visible_to(user), as_of)
         run = current_run()
-        counts = state_counts(states)
         from_run = run is not None and as_of == today == run.as_of
+        figures, source = None, "computed"
+        if from_run and not ("grade" in drill or "kind" in drill):
+            figures = run_figures(run, user, drill.get("pace"))  # None: a problem came after the scan
+            source = "run" if figures is not None else source
+        if figures is None:
+            figures = live_figures(Problem.objects.visible_to(user), as_of, drill)
+        counts = figures.counts
         if from_run:
             run_counts(run, user, counts)
-        overview = reporting_overview(states, as_of)
-
-        overdue = sorted(
-            (s for s in states.values() if any(k == WarningKind.OVERDUE for i in s.items for k, _g, _r in i.warnings)),
-            key=lambda s: -max((as_of - i.facts.due).days for i in s.items if i.facts.due and i.facts.due < as_of),
-        )
-        behind = [s for s in states.values() if s.pace == Pace.BEHIND]
-        drill_problems = [s for s in states.values() if s.pace == drill["pace"]] if "pace" in drill else []
-        drill_items = []
-        if "grade" in drill or "kind" in drill:
-            drill_items = [
-                (item, warning)
-                for s in states.values()
-                for item in s.items
-                for warning in item.warnings
-                if drill.get("grade", warning[1]) == warning[1] and drill.get("kind", warning[0]) == warning[0]
-            ]
-        shown = overdue[:LIST_LIMIT] + behind[:LIST_LIMIT] + drill_problems[:LIST_LIMIT]
-        problem_ids = {s.problem_id for s in shown} | {item.problem_id for item, _w in drill_items[:LIST_LIMIT]}
+        shown = figures.overdue + figures.behind + figures.drill_problems
+        problem_ids = {s.problem_id for s in shown} | {item.problem_id for item, _w in figures.drill_items}
         problems = Problem.objects.filter(pk__in=problem_ids).select_related("parent").in_bulk()
-        measure_ids = {item.measure_id for item, _w in drill_items[:LIST_LIMIT] if item.measure_id}
+        measure_ids = {item.measure_id for item, _w in figures.drill_items if item.measure_id}
         measures = Measure.objects.in_bulk(measure_ids) if measure_ids else {}
 
         def rows(selected):
-            return [_problem_row(s, problems[s.problem_id], overview.leads, as_of) for s in selected[:LIST_LIMIT]]
+            return [_problem_row(s, problems[s.problem_id], figures.leads, as_of) for s in selected]
 
         def link(name: str, value: str) -> str:
             if from_run and name != "pace":
@@ -261,26 +246,27 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             as_of=as_of,
             today=today,
             from_run=from_run,
-            problem_count=len(states),
+            figures_source=source,
+            problem_count=figures.problem_count,
             pace_tiles=tiles("pace", Pace.choices, counts.by_pace),
             grade_tiles=tiles("grade", Grade.choices, counts.by_grade),
             kind_tiles=tiles("kind", WarningKind.choices, counts.by_kind),
             may_decide=has_role(user, OFFICE_ROLES),
-            overdue_count=len(overdue),
+            overdue_count=figures.overdue_count,
             overdue_url=link("kind", WarningKind.OVERDUE),
             behind_url=link("pace", Pace.BEHIND),
-            overdue_rows=rows(overdue),
-            behind_count=len(behind),
-            behind_rows=rows(behind),
+            overdue_rows=rows(figures.overdue),
+            behind_count=figures.behind_count,
+            behind_rows=rows(figures.behind),
             drill=drill,
-            drill_count=len(drill_problems) + len(drill_items),
-            drill_rows=rows(drill_problems),
+            drill_count=figures.drill_count,
+            drill_rows=rows(figures.drill_problems),
             drill_items=[
                 {"problem": problems[item.problem_id], "measure": measures.get(item.measure_id), **warning_view(*w)}
-                for item, w in drill_items[:LIST_LIMIT]
+                for item, w in figures.drill_items
             ],
-            ranking=overview.ranking,
-            not_reported=overview.not_reported,
+            ranking=figures.overview.ranking,
+            not_reported=figures.overview.not_reported,
             health=job_health(run),
             cases=case_block(user, today),
             accountability=accountability_block(user),
