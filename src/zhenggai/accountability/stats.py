@@ -16,11 +16,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Count, Max, Min
 from django.urls import reverse
 
 from zhenggai.accountability.choices import InvestigationStatus, Rank, Sanction
 
-__all__ = ["RANK_PHRASES", "SANCTION_PHRASES", "AccountabilityStats", "compute", "for_problems", "sentence"]
+__all__ = [
+    "RANK_PHRASES",
+    "SANCTION_PHRASES",
+    "AccountabilityCounts",
+    "AccountabilityStats",
+    "compute",
+    "counts_for_problems",
+    "for_problems",
+    "rows_url",
+    "sentence",
+]
 
 # The words 003 uses; the choices' own labels (科级及以下) are the form's.
 RANK_PHRASES: dict[str, str] = {Rank.BUREAU: "厅级", Rank.DIVISION: "处级", Rank.SECTION: "科级以下"}
@@ -85,13 +96,51 @@ class AccountabilityStats:
         return None
 
     def rows_url(self, show: str) -> str:
-        """Where the rows behind ``show`` (a ``rows`` key) are listed: the inspection's page with ``?show=``
-        when every problem counted is of one inspection (that page lists one inspection's rows), else the
-        index of inspections (no page lists persons across inspections)."""
-        if len(self.inspection_ids) == 1:
-            url = reverse("accountability:inspection_detail", args=[self.inspection_ids[0]])
-            return f"{url}?{urlencode({'show': show})}"
-        return reverse("accountability:index")
+        return rows_url(self.inspection_ids, show)
+
+
+def rows_url(inspection_ids: list[int], show: str) -> str:
+    """Where the rows behind ``show`` (a ``rows`` key) are listed: the inspection's page with ``?show=``
+    when every problem counted is of one inspection (that page lists one inspection's rows), else the
+    index of inspections (no page lists persons across inspections)."""
+    if len(inspection_ids) == 1:
+        url = reverse("accountability:inspection_detail", args=[inspection_ids[0]])
+        return f"{url}?{urlencode({'show': show})}"
+    return reverse("accountability:index")
+
+
+@dataclass
+class AccountabilityCounts:
+    """The numbers of ``AccountabilityStats`` without the ids behind them (``counts_for_problems``)."""
+
+    problems: int = 0
+    inspection_ids: list[int] = field(default_factory=list)  # only when they are one; else [] or two of them
+    persons: int = 0
+    by_rank: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Rank.values, 0))
+    by_sanction: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Sanction.values, 0))
+
+    def rows_url(self, show: str) -> str:
+        return rows_url(self.inspection_ids, show)
+
+
+def counts_for_problems(problems) -> AccountabilityCounts:
+    """The counts of ``for_problems`` counted in the database (two queries, one when there is no problem):
+    a country's dashboard would otherwise read thousands of problems and persons to count them."""
+    from zhenggai.accountability.models import AccountablePerson
+
+    counts = AccountabilityCounts()
+    found = problems.order_by().aggregate(n=Count("pk"), first=Min("inspection_id"), last=Max("inspection_id"))
+    counts.problems = found["n"]
+    if not counts.problems:
+        return counts
+    counts.inspection_ids = [i for i in {found["first"], found["last"]} if i is not None]  # one id iff one inspection
+    persons = AccountablePerson.objects.filter(transferred_problem__in=problems.values("pk"))
+    for row in persons.order_by().values("rank", "sanction").annotate(n=Count("pk")):
+        counts.persons += row["n"]
+        for groups, key in ((counts.by_rank, row["rank"]), (counts.by_sanction, row["sanction"])):
+            if key in groups:
+                groups[key] += row["n"]
+    return counts
 
 
 def compute(problems: Iterable, persons: Iterable) -> AccountabilityStats:

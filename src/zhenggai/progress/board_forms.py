@@ -19,12 +19,15 @@ _ANY = [("", "---------")]
 
 
 class DashboardForm(forms.Form):
-    """``?as_of=YYYY-MM-DD`` (default today) and one optional drill-down: pace, grade or kind."""
+    """``?as_of=YYYY-MM-DD`` (default today), one optional drill-down (pace, grade or kind), and
+    ``?units=all`` for every row of the unit tables."""
 
     as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     pace = forms.ChoiceField(label=_("Status"), choices=_ANY + Pace.choices, required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=_ANY + Grade.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=_ANY + WarningKind.choices, required=False)
+    # the unit tables show their first rows; ``?units=all`` every unit (a country has thousands)
+    units = forms.ChoiceField(choices=[("", ""), ("all", "all")], required=False, widget=forms.HiddenInput)
 
 
 class WarningFilterSet(django_filters.FilterSet):

@@ -7,7 +7,7 @@ about 0.2 s for a province's 400 problems and 7 s for a country's 10,000 on the 
 ``run_figures`` serves the same figures for *today* from what the morning's warning run stored
 (``ProblemStanding``: each problem's pace and days overdue; ``ReportingShare``: each lead unit's
 reporting on each problem), summed over the problems the user sees in a handful of indexed queries, and
-evaluates live only the problems it lists (at most ``LIST_LIMIT`` per list). The run keeps those rows
+lists the problems with the run's own warnings (at most ``LIST_LIMIT`` per list). The run keeps those rows
 as fresh as its warnings: a report, an extension, a reassignment, a deadline or a status change
 re-evaluates its problem in the run (``jobs.refresh_problem``). When the user sees a problem the run
 has no row for (imported after the scan), it answers None and the caller computes live.
@@ -18,7 +18,7 @@ problem id, so the two sources give the same page.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,12 +36,28 @@ from zhenggai.progress.dashboard import (
     reporting_overview,
     state_counts,
 )
-from zhenggai.progress.models import ProblemStanding, ReportingShare, WarningRun
+from zhenggai.progress.models import ProblemStanding, ReportingShare, WarningItem, WarningRun
 from zhenggai.progress.status import ItemState, ProblemState, ledger_state
 
-__all__ = ["LIST_LIMIT", "DashboardFigures", "live_figures", "overdue_days", "run_figures"]
+__all__ = ["LIST_LIMIT", "DashboardFigures", "Listed", "live_figures", "overdue_days", "run_figures"]
 
 LIST_LIMIT = 50  # rows shown in each dashboard list
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A problem as a dashboard list shows it: pace, days overdue (0 when not overdue) and its warnings
+    (kind, grade, reason) in item order."""
+
+    problem_id: int
+    pace: str
+    days_overdue: int
+    warnings: list[tuple[str, str, str]]
+
+    @classmethod
+    def of(cls, state: ProblemState, as_of: date) -> Listed:
+        warnings = [(str(k), str(g), r) for item in state.items for k, g, r in item.warnings]
+        return cls(state.problem_id, str(state.pace or ""), overdue_days(state, as_of) or 0, warnings)
 
 
 @dataclass
@@ -52,10 +68,10 @@ class DashboardFigures:
     behind_count: int
     drill_count: int
     overview: ReportingOverview
-    # the listed problems' states (at most LIST_LIMIT each), in list order
-    overdue: list[ProblemState] = field(default_factory=list)
-    behind: list[ProblemState] = field(default_factory=list)
-    drill_problems: list[ProblemState] = field(default_factory=list)
+    # the listed problems (at most LIST_LIMIT each), in list order
+    overdue: list[Listed] = field(default_factory=list)
+    behind: list[Listed] = field(default_factory=list)
+    drill_problems: list[Listed] = field(default_factory=list)
     drill_items: list[tuple[ItemState, tuple]] = field(default_factory=list)  # (item, warning)
     leads: dict = field(default_factory=dict)  # (problem id, None) → [(unit id, name)] for the listed problems
 
@@ -93,9 +109,9 @@ def live_figures(problems, as_of: date, drill: dict) -> DashboardFigures:
         behind_count=len(behind),
         drill_count=len(drill_problems) + len(drill_items),
         overview=overview,
-        overdue=overdue[:LIST_LIMIT],
-        behind=behind[:LIST_LIMIT],
-        drill_problems=drill_problems[:LIST_LIMIT],
+        overdue=[Listed.of(s, as_of) for s in overdue[:LIST_LIMIT]],
+        behind=[Listed.of(s, as_of) for s in behind[:LIST_LIMIT]],
+        drill_problems=[Listed.of(s, as_of) for s in drill_problems[:LIST_LIMIT]],
         drill_items=drill_items[:LIST_LIMIT],
         leads=overview.leads,
     )
@@ -104,9 +120,9 @@ def live_figures(problems, as_of: date, drill: dict) -> DashboardFigures:
 def run_figures(run: WarningRun, user, drill_pace: str | None = None) -> DashboardFigures | None:
     """The figures of ``run.as_of`` for the problems ``user`` sees, from the run's stored rows; None when a
     visible problem has no row in the run. Warning counts are left empty (``dashboard.run_counts`` reads
-    them from the run's warnings). Queries: the visible problems' ids (none for a user who sees
-    everything, a count instead), paces summed, the overdue list, the behind list, the drill list when
-    asked, the units' reporting summed, then ``ledger_state`` and the lead units of the listed problems."""
+    them from the run's warnings). Queries: the visible problems' ids (a count for a user who sees
+    everything), paces summed, the overdue list, the behind list, the drill list when asked, the
+    listed problems' warnings, the units' reporting summed, the listed problems' lead units."""
     live = Problem.objects.visible_to(user).filter(merged_into__isnull=True)
     standings = ProblemStanding.objects.filter(run=run)
     shares = ReportingShare.objects.filter(run=run)
@@ -128,12 +144,18 @@ def run_figures(run: WarningRun, user, drill_pace: str | None = None) -> Dashboa
     if stood != population:
         return None
 
-    def first(rows, *order) -> list[int]:
-        return list(rows.order_by(*order).values_list("problem_id", flat=True)[:LIST_LIMIT])
+    def first(rows, *order) -> list[Listed]:
+        found = rows.order_by(*order).values_list("problem_id", "pace", "overdue_days")[:LIST_LIMIT]
+        return [Listed(pk, pace, days or 0, warnings[pk]) for pk, pace, days in found]
 
-    overdue_ids = first(standings.filter(overdue_days__isnull=False), "-overdue_days", "problem_id")
-    behind_ids = first(standings.filter(pace=Pace.BEHIND), "problem_id")
-    drill_ids = first(standings.filter(pace=drill_pace), "problem_id") if drill_pace else []
+    warnings: dict[int, list] = defaultdict(list)  # filled below, before the lists are read
+    overdue = first(standings.filter(overdue_days__isnull=False), "-overdue_days", "problem_id")
+    behind = first(standings.filter(pace=Pace.BEHIND), "problem_id")
+    drill = first(standings.filter(pace=drill_pace), "problem_id") if drill_pace else []
+    listed = sorted({row.problem_id for row in (*overdue, *behind, *drill)})
+    found = WarningItem.objects.filter(run=run, problem_id__in=listed).order_by("pk")
+    for pk, kind, grade, reason in found.values_list("problem_id", "kind", "grade", "reason") if listed else ():
+        warnings[pk].append((kind, grade, reason))
     units = (
         (row["unit_id"], row["unit__name"], Share(row["expected"], row["on_time"], row["missing"], row["window_close"]))
         for row in shares.order_by()
@@ -142,18 +164,15 @@ def run_figures(run: WarningRun, user, drill_pace: str | None = None) -> Dashboa
             expected=Sum("expected"), on_time=Sum("on_time"), missing=Sum("missing"), window_close=Min("window_close")
         )
     )
-    overview = overview_from_units(units, run.as_of)
-    listed = sorted({*overdue_ids, *behind_ids, *drill_ids})
-    states = ledger_state(Problem.objects.filter(pk__in=listed), run.as_of) if listed else {}
     return DashboardFigures(
         problem_count=population,
         counts=Counts(by_pace=by_pace),
         overdue_count=overdue_count,
         behind_count=by_pace[Pace.BEHIND],
         drill_count=by_pace[drill_pace] if drill_pace else 0,
-        overview=overview,
-        overdue=[states[pk] for pk in overdue_ids if pk in states],
-        behind=[states[pk] for pk in behind_ids if pk in states],
-        drill_problems=[states[pk] for pk in drill_ids if pk in states],
+        overview=overview_from_units(units, run.as_of),
+        overdue=overdue,
+        behind=behind,
+        drill_problems=drill,
         leads=lead_units(listed) if listed else {},
     )

@@ -84,3 +84,17 @@ class Seed003StatsTests(WorldTestCase):
         self.assertEqual(result.rows("status:handled"), [p.pk for p in self.problems[:5]])
         self.assertIsNone(result.rows("rank:general"))
         self.assertIsNone(result.rows("nonsense"))
+
+    def test_counted_in_the_database_the_numbers_are_the_same(self):
+        loaded = stats.for_problems(TransferredProblem.objects.all())
+        with self.assertNumQueries(2):  # the problems counted; their persons counted by rank and sanction
+            counted = stats.counts_for_problems(TransferredProblem.objects.all())
+        self.assertEqual((counted.problems, counted.persons), (7, 83))
+        self.assertEqual(counted.by_rank, loaded.rank_counts())
+        self.assertEqual(counted.by_sanction, loaded.sanction_counts())
+        self.assertEqual(counted.inspection_ids, loaded.inspection_ids)
+        self.assertEqual(counted.rows_url("persons"), loaded.rows_url("persons"))
+        some = TransferredProblem.objects.filter(pk__in=[p.pk for p in self.problems[:2]])
+        self.assertEqual(stats.counts_for_problems(some).persons, len(stats.for_problems(some).person_ids))
+        with self.assertNumQueries(0):  # an empty query set asks nothing
+            self.assertEqual(stats.counts_for_problems(TransferredProblem.objects.none()).problems, 0)

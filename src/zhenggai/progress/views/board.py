@@ -23,7 +23,7 @@ from django_filters.views import FilterView
 
 from zhenggai.accountability.choices import Rank, Sanction
 from zhenggai.accountability.models import TransferredProblem
-from zhenggai.accountability.stats import for_problems
+from zhenggai.accountability.stats import counts_for_problems
 from zhenggai.accounts.choices import Role
 from zhenggai.cases.choices import CLOSED_STATUSES, TRUE_FINDINGS, CaseStatus
 from zhenggai.cases.models import Case as ComplaintCase  # ``Case`` is the SQL expression below
@@ -41,7 +41,7 @@ from zhenggai.progress.dashboard import (
     todo_rows,
     warning_view,
 )
-from zhenggai.progress.figures import live_figures, run_figures
+from zhenggai.progress.figures import LIST_LIMIT, live_figures, run_figures
 from zhenggai.progress.jobs import current_run
 from zhenggai.progress.models import Escalation, Notification, NotificationMute, WarningItem
 from zhenggai.progress.views.board_supervision import (
@@ -83,15 +83,14 @@ class TodoView(RoleRequiredMixin, TemplateView):
         return context
 
 
-def _problem_row(state, problem, leads, as_of) -> dict:
-    overdue_days = [(as_of - item.facts.due).days for item in state.items if item.facts.due and item.facts.due < as_of]
+def _problem_row(listed, problem, leads) -> dict:
     return {
         "problem": problem,
-        "pace": state.pace,
-        "pace_label": Pace(state.pace).label if state.pace else "",
-        "days_overdue": max(overdue_days, default=0),
+        "pace": listed.pace or None,
+        "pace_label": Pace(listed.pace).label if listed.pace else "",
+        "days_overdue": listed.days_overdue,
         "leads": [name for _unit, name in leads.get((problem.pk, None), [])],
-        "warnings": [warning_view(*w) for item in state.items for w in item.warnings],
+        "warnings": [warning_view(*w) for w in listed.warnings],
     }
 
 
@@ -150,21 +149,22 @@ def accountability_block(user) -> dict | None:
     """The dashboard's 责任追究 block: the transferred problems the user sees (``visible_to``: offices and
     administrators only) and the persons held accountable for them, by rank and by sanction, each number
     linked to its rows (``AccountabilityStats.rows_url``). ``None`` when the user sees no transferred
-    problem. Two queries (one without a problem, none for a user who may see none)."""
-    numbers = for_problems(TransferredProblem.objects.visible_to(user))
-    if not numbers.problem_ids:
+    problem. Two queries (one without a problem, none for a user who may see none), counting in the
+    database."""
+    numbers = counts_for_problems(TransferredProblem.objects.visible_to(user))
+    if not numbers.problems:
         return None
 
     def tiles(prefix: str, choices, groups) -> list[dict]:
         return [
-            {"key": key, "label": label, "count": len(groups[key]), "url": numbers.rows_url(f"{prefix}:{key}")}
+            {"key": key, "label": label, "count": groups[key], "url": numbers.rows_url(f"{prefix}:{key}")}
             for key, label in choices
         ]
 
     return {
-        "problems": len(numbers.problem_ids),
+        "problems": numbers.problems,
         "problems_url": numbers.rows_url("problems"),
-        "persons": len(numbers.person_ids),
+        "persons": numbers.persons,
         "persons_url": numbers.rows_url("persons"),
         "ranks": tiles("rank", Rank.choices, numbers.by_rank),
         "sanctions": tiles("sanction", Sanction.choices, numbers.by_sanction),
@@ -180,7 +180,8 @@ class DashboardView(RoleRequiredMixin, TemplateView):
       for today, else computed by ``ledger_state``;
     * the overdue and behind lists (first 50 each); ``?pace=``, ``?grade=`` or ``?kind=`` adds the rows
       behind a count (computed for the as-of date);
-    * lead units ranked by on-time reporting. The rule (``progress.dashboard.reporting_overview``): an
+    * lead units ranked by on-time reporting (the first 50, ``?units=all`` every unit). The rule
+      (``progress.dashboard.reporting_overview``): an
       item is a measure, or a problem without measures, still open on the as-of date (pace neither
       completed nor signed off). For each item and each of the last 6 periods of its plan's cadence whose
       report window had closed by the as-of date (periods ending before the plan's start left out), one
@@ -190,7 +191,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
       units (the measure's own lead units, else the problem's). Share = on time / expected; sorted by
       share, then expected reports (more first), then name;
     * lead units with an open item and no report yet for the period being reported on at the as-of
-      date (``period_for``), flagged late once its window has closed;
+      date (``period_for``), flagged late once its window has closed (the first 50, as the ranking);
     * the warning job's health (last successful run, stale after ``WARNING_STALE_HOURS``);
     * complaint cases (``case_block``) and accountability (``accountability_block``) when the user sees
       any: today's figures whatever the as-of date (they count the rows as they stand now).
@@ -206,9 +207,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, today = self.request.user, timezone.localdate()
         form = DashboardForm(self.request.GET or None)
-        as_of, drill = today, {}
+        as_of, drill, all_units = today, {}, False
         if form.is_bound and form.is_valid():
             as_of = form.cleaned_data["as_of"] or today
+            all_units = form.cleaned_data["units"] == "all"
             drill = {name: form.cleaned_data[name] for name in ("pace", "grade", "kind") if form.cleaned_data[name]}
         run = current_run()
         from_run = run is not None and as_of == today == run.as_of
@@ -228,7 +230,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         measures = Measure.objects.in_bulk(measure_ids) if measure_ids else {}
 
         def rows(selected):
-            return [_problem_row(s, problems[s.problem_id], figures.leads, as_of) for s in selected]
+            return [_problem_row(s, problems[s.problem_id], figures.leads) for s in selected]
 
         def link(name: str, value: str) -> str:
             if from_run and name != "pace":
@@ -265,8 +267,11 @@ class DashboardView(RoleRequiredMixin, TemplateView):
                 {"problem": problems[item.problem_id], "measure": measures.get(item.measure_id), **warning_view(*w)}
                 for item, w in figures.drill_items
             ],
-            ranking=figures.overview.ranking,
-            not_reported=figures.overview.not_reported,
+            ranking=figures.overview.ranking[: None if all_units else LIST_LIMIT],
+            ranking_count=len(figures.overview.ranking),
+            not_reported=figures.overview.not_reported[: None if all_units else LIST_LIMIT],
+            not_reported_count=len(figures.overview.not_reported),
+            all_units_url=f"{reverse('progress:dashboard')}?{urlencode({'as_of': as_of.isoformat(), 'units': 'all'})}",
             health=job_health(run),
             cases=case_block(user, today),
             accountability=accountability_block(user),
