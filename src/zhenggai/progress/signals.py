@@ -12,7 +12,7 @@ import threading
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from zhenggai.ledger.models import Assignment, Measure, Problem
 
@@ -23,12 +23,19 @@ _REFRESH_FIELDS = ("due_raw", "due_date", "due_immediate", "due_long_term", "sta
 _state = threading.local()
 
 
+# Sent after the commit of a change that refreshes problems' warnings (``problem_ids``): other apps
+# keep their derived data current from it (the statistics app, its plans' statistics of today).
+ledger_changed = Signal()
+
+
 def _flush() -> None:
     from zhenggai.progress.tasks import refresh_problem_warnings
 
     ids, _state.ids = getattr(_state, "ids", None) or set(), None
     for problem_id in sorted(ids):
         refresh_problem_warnings.enqueue(problem_id, True)
+    if ids:
+        ledger_changed.send(sender=None, problem_ids=sorted(ids))
 
 
 def refresh_after_commit(problem_id: int | None) -> None:

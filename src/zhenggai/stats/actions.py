@@ -1,4 +1,6 @@
-"""State changes of the statistics app: taking the daily snapshots (``take_snapshots``).
+"""State changes of the statistics app: taking the daily snapshots (``take_snapshots``) and keeping each
+plan's full statistics for a day (``PlanStatistics``: ``store_plan_statistics``, ``refresh_plan_statistics``,
+``prune_plan_statistics``).
 
 A snapshot is what ``zhenggai.stats.engine.statistics(problems of the plan, day)`` says about that
 day — the plan total and each lead unit's share (``Statistics.units``: its task ids and measure counts,
@@ -8,9 +10,10 @@ ledger as it stood at the end of ``day``, so the same call backfills past days.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,9 +21,18 @@ from django.utils import timezone
 from zhenggai.core.schedule import Pace
 from zhenggai.ledger.models import Plan, Problem
 from zhenggai.stats.engine import Statistics, statistics
-from zhenggai.stats.models import DailySnapshot
+from zhenggai.stats.models import DailySnapshot, PlanStatistics
 
-__all__ = ["snapshot_rows", "take_snapshots"]
+__all__ = [
+    "KEEP_DAYS",
+    "prune_plan_statistics",
+    "refresh_plan_statistics",
+    "snapshot_rows",
+    "store_plan_statistics",
+    "take_snapshots",
+]
+
+KEEP_DAYS = 35  # a plan's full statistics are kept this many days, and for every month's last day
 
 logger = logging.getLogger(__name__)
 _CLOSED = (str(Pace.COMPLETED), str(Pace.SIGNED_OFF))
@@ -95,7 +107,9 @@ def take_snapshots(day: date, *, plans: Iterable[Plan | int] | None = None, acti
     plan_ids = list(chosen.values_list("pk", flat=True))
     written = 0
     for plan_id in plan_ids:
-        rows = snapshot_rows(plan_id, day, statistics(Problem.objects.filter(plan_id=plan_id), day))
+        started = timezone.now()  # what the plan's statistics saw: the ledger from this moment on
+        stats = statistics(Problem.objects.filter(plan_id=plan_id), day)
+        rows = snapshot_rows(plan_id, day, stats)
         taken_at = timezone.now()
         for row in rows:
             row.taken_at, row.taken_by = taken_at, acting_user
@@ -104,9 +118,46 @@ def take_snapshots(day: date, *, plans: Iterable[Plan | int] | None = None, acti
                 continue  # deleted meanwhile
             DailySnapshot.objects.filter(day=day, plan_id=plan_id).delete()
             DailySnapshot.objects.bulk_create(rows, batch_size=1000)
+            store_plan_statistics(plan_id, day, stats, started)
         written += len(rows)
     rows = written
     logger.debug(
         "statistics snapshots of %s: %d plans, %d rows, by %s", day, len(plan_ids), rows, acting_user or "the job"
     )
     return rows
+
+
+def store_plan_statistics(plan_id: int, day: date, stats: Statistics, taken_at: datetime) -> None:
+    """Keep ``stats`` (the engine on the whole plan) as the plan's statistics of ``day``, replacing any.
+    The caller holds the plan's row lock (``take_snapshots``, ``refresh_plan_statistics``)."""
+    data = json.dumps(stats.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    PlanStatistics.objects.filter(day=day, plan_id=plan_id).delete()
+    PlanStatistics.objects.create(day=day, plan_id=plan_id, data=data, taken_at=taken_at)
+
+
+def refresh_plan_statistics(plan_id: int, day: date, *, since: datetime | None = None) -> bool:
+    """Recompute the plan's statistics of ``day`` and keep them; False when the plan is gone, or when a
+    computation that started at or after ``since`` (the change that asked for this one) is already kept.
+
+    Computed while holding the plan's row lock: two workers refreshing one plan take turns, and the one
+    that starts last — after every change before it committed — writes last."""
+    with transaction.atomic():
+        if not Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True):
+            return False
+        if since is not None and PlanStatistics.objects.filter(day=day, plan_id=plan_id, taken_at__gte=since).exists():
+            return False
+        started = timezone.now()
+        store_plan_statistics(plan_id, day, statistics(Problem.objects.filter(plan_id=plan_id), day), started)
+    return True
+
+
+def prune_plan_statistics(today: date) -> int:
+    """Drop plans' statistics older than ``KEEP_DAYS``, except the last day of each month (what a
+    month-on-month or year-on-year comparison asks for); returns how many rows went."""
+    cutoff = today - timedelta(days=KEEP_DAYS)
+    old = set(PlanStatistics.objects.filter(day__lt=cutoff).values_list("day", flat=True).distinct())
+    doomed = [day for day in old if (day + timedelta(days=1)).month == day.month]
+    if not doomed:
+        return 0
+    deleted, _ = PlanStatistics.objects.filter(day__in=doomed).delete()
+    return deleted

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from zhenggai.ledger.admin import ReadOnlyAdminMixin
-from zhenggai.stats.models import DailySnapshot
+from zhenggai.stats.models import DailySnapshot, PlanStatistics
 
 
 @admin.register(DailySnapshot)
@@ -27,4 +27,13 @@ class DailySnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("day",)
     list_select_related = ("plan", "taken_by")
     search_fields = ("unit_name", "plan__title")
+    date_hierarchy = "day"
+
+
+@admin.register(PlanStatistics)
+class PlanStatisticsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("day", "plan", "taken_at")
+    list_filter = ("day",)
+    list_select_related = ("plan",)
+    exclude = ("data",)  # a plan's ids behind every number: too long to show
     date_hierarchy = "day"

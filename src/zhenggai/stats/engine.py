@@ -247,6 +247,9 @@ class UnitStats:
     task_ids: list[int] = field(default_factory=list)  # the unit's tasks, in ledger order (by id, not name)
     measures: int = 0  # measures of those tasks (aspects' included)
     measures_closed: int = 0  # of which completed or signed off on as_of
+    # the sum and number of the days behind ``mean_days_to_close`` (statistics of two sets add up)
+    days_to_close_total: int = 0
+    days_to_close_count: int = 0
 
     def to_dict(self) -> dict:
         return {**asdict(self), "on_time": self.on_time.to_dict()}
@@ -263,6 +266,9 @@ class Statistics:
     units: list[UnitStats]
     due_by: date | None = None  # the cutoff of the deadline groups (as_of unless asked otherwise)
     completions_by_month: list[dict] = field(default_factory=list)
+    # unit id → [measures, closed]: every unit leading a measure's problem or its parent, with or without a
+    # task of its own here (``units`` lists only units with tasks; statistics of two sets add these)
+    measures_by_unit: dict[int, list[int]] = field(default_factory=dict)
     # ledger_state's result the numbers were computed from, for callers that also need paces or warnings
     # per item (the charts' warning grades) without computing it again; not part of to_dict().
     states: dict[int, ProblemState] = field(default_factory=dict, repr=False, compare=False)
@@ -278,6 +284,7 @@ class Statistics:
             "overdue": self.overdue,
             "behind": self.behind,
             "units": [unit.to_dict() for unit in self.units],
+            "measures_by_unit": {str(unit_id): pair for unit_id, pair in sorted(self.measures_by_unit.items())},
         }
 
 
@@ -469,6 +476,7 @@ def statistics(problems: QuerySet[Problem], as_of: date, *, due_by: date | None 
         _units(rows, leads, closed, first_done, starts, as_of, measures_of_unit),
         due_by=cutoff,
         completions_by_month=_completions_by_month(closed_on, task_ids, start, as_of),
+        measures_by_unit={unit_id: list(pair) for unit_id, pair in measures_of_unit.items()},
         states=states,
     )
 
@@ -498,6 +506,8 @@ def _units(rows, leads, closed, first_done, starts, as_of, measures_of_unit) -> 
                 closed=sum(1 for row in unit_rows if row["pk"] in closed),
                 on_time=Rate.of("completed tasks with a due date", as_of, dated_done, in_time),
                 mean_days_to_close=round(sum(spans) / len(spans), 1) if spans else None,
+                days_to_close_total=sum(spans),
+                days_to_close_count=len(spans),
                 task_ids=[row["pk"] for row in unit_rows],
                 measures=measures_of_unit[unit_id][0],
                 measures_closed=measures_of_unit[unit_id][1],

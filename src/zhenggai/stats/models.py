@@ -85,3 +85,26 @@ class DailySnapshot(models.Model):
     def completion(self) -> float | None:
         """Closed tasks / all tasks, None without tasks."""
         return self.tasks_closed / self.tasks_total if self.tasks_total else None
+
+
+class PlanStatistics(models.Model):
+    """Every number of the statistics page (统计) for one plan on one day: ``engine.statistics`` on the
+    plan's problems, as ``Statistics.to_dict()`` (ids behind each number included), kept as JSON text —
+    not a JSON column: PostgreSQL's jsonb reorders keys, and the tables list categories and units in the
+    order the engine met them. The page adds the plans a user sees in whole (``stats.stored``) instead of
+    evaluating the ledger. Today's rows are rewritten whenever a change reaches the warning refresh
+    (``stats.tasks.refresh_plan_statistics``); past days' are final once the day is over."""
+
+    day = models.DateField(_("day"))
+    plan = models.ForeignKey("ledger.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    data = models.TextField(_("statistics (JSON)"))
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        verbose_name = _("plan statistics")
+        verbose_name_plural = _("plan statistics")
+        ordering = ["-day", "plan_id"]
+        constraints = [models.UniqueConstraint(fields=["day", "plan"], name="stats_one_plan_statistics_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.plan_id}"

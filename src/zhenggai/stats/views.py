@@ -13,11 +13,13 @@ from django.views.generic import TemplateView
 
 from zhenggai.ledger.models import Problem
 from zhenggai.progress.choices import Pace
-from zhenggai.stats.engine import DEADLINE_GROUPS, statistics
+from zhenggai.stats.engine import DEADLINE_GROUPS
 from zhenggai.stats.forms import StatisticsForm
+from zhenggai.stats.stored import serve_statistics
 from zhenggai.stats.trends import PERIODS, compare
 
 SHOW_LIMIT = 200  # rows listed under a chosen number
+TABLE_LIMIT = 50  # rows of a breakdown or of the units table (``?rows=all``: every row; a country has thousands)
 BASIS_LABELS = {
     "all tasks": gettext_lazy("Closed tasks / all tasks"),
     "tasks due by the as-of date": gettext_lazy("Closed / tasks due by the as-of date"),
@@ -60,9 +62,11 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = StatisticsForm(self.request.GET or None, user=self.request.user)
         as_of = form.as_of_date()
-        problems, plan, _unit = form.select(Problem.objects.visible_to(self.request.user))
-        stats = statistics(problems, as_of)
+        problems, plan, unit = form.select(Problem.objects.visible_to(self.request.user))
+        served = serve_statistics(problems, as_of, whole=unit is None)
+        stats = served.stats
         base = {"as_of": as_of.isoformat(), **form.link_params()}
+        limit = None if self.request.GET.get("rows") == "all" else TABLE_LIMIT
         show = self.request.GET.get("show", "")
         ids = _rows_for(stats, show) if show else []
         shown = shown_rows(ids)
@@ -76,7 +80,10 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             as_of=as_of,
             plan=plan,
             selection=urlencode(base),
-            tables=_tables(stats, link),
+            stored_at=served.taken_at,
+            tables=_tables(stats, link, limit),
+            units=stats.units[:limit],
+            all_rows_url="?" + urlencode({**base, "rows": "all"}),
             rates=[
                 (
                     BASIS_LABELS.get(rate.basis, rate.basis),
@@ -157,8 +164,9 @@ def _label(kind: str, key: str) -> str:
     return key
 
 
-def _tables(stats, link) -> list[tuple[str, list[tuple[str, int, str]]]]:
-    """(title, [(label, count, link)]) for each breakdown of tasks and measures, zero rows left out."""
+def _tables(stats, link, limit: int | None = None) -> list[tuple[str, list[tuple[str, int, str]], int]]:
+    """(title, [(label, count, link)], rows in all) for each breakdown of tasks and measures, zero rows left
+    out, at most ``limit`` rows each (the breakdown's order: the engine's, first met first)."""
     tables = []
     for scope, title_scope in (("tasks", _("Tasks")), ("measures", _("Measures"))):
         counts = getattr(stats, scope)
@@ -168,12 +176,9 @@ def _tables(stats, link) -> list[tuple[str, list[tuple[str, int, str]]]]:
             ("category", "by_category", _("by category")),
             ("unit", "by_lead_unit", _("by lead unit")),
         ):
-            rows = [
-                (_label(kind, key), count, link(f"{scope}:{kind}:{key}"))
-                for key, count in getattr(counts, field).items()
-                if count
-            ]
-            tables.append((f"{title_scope} {title}", rows))
+            keys = [(key, count) for key, count in getattr(counts, field).items() if count]
+            rows = [(_label(kind, key), count, link(f"{scope}:{kind}:{key}")) for key, count in keys[:limit]]
+            tables.append((f"{title_scope} {title}", rows, len(keys)))
     return tables
 
 

@@ -54,8 +54,10 @@ class StatisticsViewTestCase(WorldTestCase):
         self.assertEqual(response.status_code, 302)
         self.login("office_A")
         self.get(as_of="2026-03-15")  # warm the session
-        with self.assertNumQueries(18):
-            # session, user, scope unit; statistics() (12): ledger_state (problems, measures, schedules,
+        with self.assertNumQueries(21):
+            # session, user, scope unit; the plans the office sees by problem count, those plans' sizes
+            # (whole: the same), their stored statistics of the day (none here: computed);
+            # statistics() (12): ledger_state (problems, measures, schedules,
             # plans, history of signed-off problems, extensions, revisions, the latest report per item; no
             # report in the world: no evidence query and no late-period query), problem rows, lead
             # assignments, regions of the lead units, first completions; the rows shown; the form's plan

@@ -1,0 +1,56 @@
+"""The statistics page's numbers from the plans' stored statistics (``PlanStatistics``) when it can.
+
+``engine.statistics`` evaluates every problem it is given: a country's 10,000 problems and 100,000 measures
+take seconds. When the problems asked for are whole plans — every problem of each plan they touch, as an
+administrator, a national or a province office sees them, or one plan chosen — and each of those plans has
+its statistics kept for the date, the page adds those up (``combine.combine``) instead: the same numbers,
+for the cost of reading them. Anything else (part of a plan, a unit chosen, a date without stored rows)
+is computed live. Today's rows are as current as the warning refresh keeps them (``stats.tasks``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, QuerySet
+
+from zhenggai.ledger.models import Problem
+from zhenggai.stats.combine import combine, from_dict
+from zhenggai.stats.engine import Statistics, statistics
+from zhenggai.stats.models import PlanStatistics
+
+__all__ = ["Served", "serve_statistics", "stored_statistics"]
+
+
+@dataclass(frozen=True)
+class Served:
+    stats: Statistics
+    taken_at: datetime | None  # the oldest stored part's time; None: computed now
+
+
+def _problems_per_plan(problems: QuerySet[Problem]) -> dict[int, int]:
+    rows = problems.filter(merged_into__isnull=True).order_by().values_list("plan_id").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def stored_statistics(problems: QuerySet[Problem], as_of: date) -> Served | None:
+    """The statistics of ``problems`` on ``as_of`` added up from the stored plans', or None when the
+    problems are not whole plans or a plan has no row for the date. Three queries (the plans touched,
+    their sizes, their rows)."""
+    touched = _problems_per_plan(problems)
+    if not touched or _problems_per_plan(Problem.objects.filter(plan_id__in=list(touched))) != touched:
+        return None
+    rows = list(PlanStatistics.objects.filter(day=as_of, plan_id__in=list(touched)).order_by("plan_id"))
+    if len(rows) != len(touched):
+        return None
+    parts = [from_dict(json.loads(row.data)) for row in rows]
+    return Served(combine(parts), min(row.taken_at for row in rows))
+
+
+def serve_statistics(problems: QuerySet[Problem], as_of: date, *, whole: bool = True) -> Served:
+    """Stored when it can be (``whole``: the selection may be whole plans — not when a unit was chosen),
+    else ``engine.statistics``."""
+    served = stored_statistics(problems, as_of) if whole else None
+    return served or Served(statistics(problems, as_of), None)
