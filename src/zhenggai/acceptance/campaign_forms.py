@@ -6,14 +6,13 @@ scope, the plans the user both sees and may change, their categories, and the un
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.acceptance.choices import FindingResult
-from zhenggai.ledger.filtersets import unit_choices_for, units_in_scope
+from zhenggai.ledger.filtersets import set_unit_choices, units_in_scope
 from zhenggai.ledger.models import Category, Plan
 from zhenggai.organizations.choices import UnitLevel
 from zhenggai.organizations.models import Unit
@@ -76,7 +75,7 @@ class CampaignForm(forms.Form):
         selected = self.data.get(self.add_prefix("unit")) if self.is_bound else None
         selected = int(selected) if selected and str(selected).isdigit() else None
         # Evaluated only when the select renders; it lists a shallow part of the tree (as the ledger filter).
-        self.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user, selected))
+        set_unit_choices(self.fields["unit"], user, selected)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from zhenggai.accounts.scope import ALL, SUBTREE, UNITS, scope_for
+from zhenggai.core.forms import QuickSelect
 from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Category, Inspection, Measure, Plan, Problem
 from zhenggai.ledger.querysets import problems_held_under, units_under
@@ -55,12 +56,20 @@ def unit_choices_for(user, selected_pk=None) -> list[tuple]:
     """The options the unit select shows: active units at most UNIT_CHOICE_DEPTH levels below the
     user's unit, indented by depth; a deeper unit already selected (from a link) is added."""
     scope = scope_for(user)
-    units = units_in_scope(user).only("pk", "name", "depth").order_by("path")
+    units = units_in_scope(user).order_by("path")
     if scope.kind in (ALL, SUBTREE):
         root_depth = len(scope.root_path) // PATH_SEGMENT_WIDTH - 1 if scope.kind == SUBTREE else 0
         shallow = Q(depth__lte=root_depth + UNIT_CHOICE_DEPTH, is_active=True)
         units = units.filter(shallow | Q(pk=selected_pk)) if selected_pk else units.filter(shallow)
-    return [("", "---------")] + [(u.pk, "　" * u.depth + u.name) for u in units]
+    rows = units.values_list("pk", "depth", "name")  # rows, not models: a country lists a thousand and more
+    return [("", "---------")] + [(pk, "　" * depth + name) for pk, depth, name in rows]
+
+
+def set_unit_choices(field, user, selected_pk=None) -> None:
+    """Give a unit field ``unit_choices_for``'s options, read only when the form is rendered, in a
+    ``QuickSelect`` (the list can hold a thousand units)."""
+    field.widget = QuickSelect(attrs=field.widget.attrs)
+    field.widget.choices = functools.cache(lambda: unit_choices_for(user, selected_pk))
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -103,7 +112,7 @@ class ProblemFilterSet(django_filters.FilterSet):
             user = getattr(self.request, "user", None)
             # Callables are evaluated only when a select renders (the API never renders them), and the
             # visible plans are computed once for both the plan and the category select.
-            form.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user, selected))
+            set_unit_choices(form.fields["unit"], user, selected)
             plans = functools.cache(lambda: list(self.filters["plan"].queryset.values_list("pk", "title")))
             form.fields["plan"].widget.choices = functools.cache(lambda: [("", "---------"), *plans()])
             form.fields["category"].widget.choices = functools.cache(

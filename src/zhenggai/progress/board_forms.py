@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhenggai.ledger.filtersets import unit_choices_for, units_in_scope
+from zhenggai.ledger.filtersets import set_unit_choices, units_in_scope
 from zhenggai.ledger.models import Assignment, Measure, Plan, Problem
 from zhenggai.ledger.querysets import problems_held_under
 from zhenggai.organizations.models import Unit
@@ -58,7 +58,7 @@ class WarningFilterSet(django_filters.FilterSet):
             selected = self.data.get("unit") if self.data else None
             selected = int(selected) if selected and str(selected).isdigit() else None
             # Evaluated only when the selects render; the unit select lists a shallow part of the tree.
-            form.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user, selected))
+            set_unit_choices(form.fields["unit"], user, selected)
             plans = self.filters["plan"].queryset
             form.fields["plan"].widget.choices = functools.cache(lambda: _ANY + list(plans.values_list("pk", "title")))
             form._choices_set = True
@@ -123,4 +123,4 @@ class MuteForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_in_scope(user)
-        self.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user))
+        set_unit_choices(self.fields["unit"], user)

@@ -10,16 +10,17 @@ ledger as it stood at the end of ``day``, so the same call backfills past days.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
 from zhenggai.core.schedule import Pace
 from zhenggai.ledger.models import Plan, Problem
+from zhenggai.stats.combine import without_ids
 from zhenggai.stats.engine import Statistics, statistics
 from zhenggai.stats.models import DailySnapshot, PlanStatistics
 
@@ -130,9 +131,10 @@ def take_snapshots(day: date, *, plans: Iterable[Plan | int] | None = None, acti
 def store_plan_statistics(plan_id: int, day: date, stats: Statistics, taken_at: datetime) -> None:
     """Keep ``stats`` (the engine on the whole plan) as the plan's statistics of ``day``, replacing any.
     The caller holds the plan's row lock (``take_snapshots``, ``refresh_plan_statistics``)."""
-    data = json.dumps(stats.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    full = stats.to_dict()
+    data, counts = (orjson.dumps(d, option=orjson.OPT_NON_STR_KEYS).decode() for d in (full, without_ids(full)))
     PlanStatistics.objects.filter(day=day, plan_id=plan_id).delete()
-    PlanStatistics.objects.create(day=day, plan_id=plan_id, data=data, taken_at=taken_at)
+    PlanStatistics.objects.create(day=day, plan_id=plan_id, data=data, counts=counts, taken_at=taken_at)
 
 
 def refresh_plan_statistics(plan_id: int, day: date, *, since: datetime | None = None) -> bool:

@@ -12,11 +12,12 @@ out again from the earliest. ``test_combine`` holds the two equal, key order inc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from zhenggai.stats.engine import Counts, Rate, Statistics, UnitStats
 
-__all__ = ["combine", "from_dict"]
+__all__ = ["combine", "from_dict", "without_ids"]
 
 
 def _rate(data: dict) -> Rate:
@@ -44,6 +45,22 @@ def from_dict(data: dict) -> Statistics:
         completions_by_month=list(data["completions_by_month"]),
         measures_by_unit={int(unit_id): list(pair) for unit_id, pair in data.get("measures_by_unit", {}).items()},
     )
+
+
+def without_ids(data: dict) -> dict:
+    """``to_dict()``'s output without the ids behind the numbers — the rows of each count, of each rate and
+    each unit's tasks, the tasks of each month — keeping the overdue and behind lists (their lengths are
+    numbers the page prints). ``from_dict`` reads it back with those id lists empty."""
+    light = {**data, "completions_by_month": [{**m, "problem_ids": []} for m in data["completions_by_month"]]}
+    for scope in ("tasks", "measures"):
+        light[scope] = {**data[scope], "rows": {}}
+    light["completion"] = {key: _no_ids(rate) for key, rate in data["completion"].items()}
+    light["units"] = [{**unit, "task_ids": [], "on_time": _no_ids(unit["on_time"])} for unit in data["units"]]
+    return light
+
+
+def _no_ids(rate: dict) -> dict:
+    return {**rate, "numerator_ids": [], "denominator_ids": []}
 
 
 def _add(into: dict, more: dict) -> None:
@@ -83,9 +100,14 @@ def _units(parts: Sequence[Statistics], measures_by_unit: dict[int, list[int]]) 
             grouped.setdefault((unit.unit_id, unit.unit_name), []).append(unit)
     units = []
     for (unit_id, name), shares in sorted(grouped.items(), key=lambda entry: (entry[0][1], entry[0][0])):
+        measures, closed = measures_by_unit.get(unit_id, [0, 0])
+        if len(shares) == 1:  # most units lead in one plan: its figures are the sum already
+            unit = shares[0]
+            same = (unit.measures, unit.measures_closed) == (measures, closed)
+            units.append(unit if same else replace(unit, measures=measures, measures_closed=closed))
+            continue
         total = sum(unit.days_to_close_total for unit in shares)
         count = sum(unit.days_to_close_count for unit in shares)
-        measures, closed = measures_by_unit.get(unit_id, [0, 0])
         units.append(
             UnitStats(
                 unit_id=unit_id,

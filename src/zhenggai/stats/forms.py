@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import forms
@@ -11,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhenggai.ledger.filtersets import unit_choices_for, units_in_scope
+from zhenggai.ledger.filtersets import set_unit_choices, units_in_scope
 from zhenggai.ledger.models import Plan, Problem
 from zhenggai.ledger.querysets import problems_held_under
 from zhenggai.organizations.models import Unit
@@ -29,7 +28,7 @@ class StatisticsForm(forms.Form):
         self.fields["unit"].queryset = units_in_scope(user)
         selected = self.data.get("unit") if self.data else None
         # A shallow list, read only when the form is rendered (a national registry has ~50 000 units).
-        self.fields["unit"].widget.choices = functools.cache(lambda: unit_choices_for(user, selected))
+        set_unit_choices(self.fields["unit"], user, selected)
 
     def select(self, problems: QuerySet[Problem]) -> tuple[QuerySet[Problem], Plan | None, Any]:
         """``problems`` narrowed to the chosen plan and unit (a unit: the problems in which it, a unit under

@@ -98,6 +98,9 @@ class PlanStatistics(models.Model):
     day = models.DateField(_("day"))
     plan = models.ForeignKey("ledger.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
     data = models.TextField(_("statistics (JSON)"))
+    # the same without the ids behind the numbers (half the size): what the page needs unless a number's
+    # rows are asked for (``stats.stored.without_ids``)
+    counts = models.TextField(_("statistics without ids (JSON)"), default="")
     taken_at = models.DateTimeField(_("taken at"))
 
     class Meta:

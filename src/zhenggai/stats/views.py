@@ -63,11 +63,11 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         form = StatisticsForm(self.request.GET or None, user=self.request.user)
         as_of = form.as_of_date()
         problems, plan, unit = form.select(Problem.objects.visible_to(self.request.user))
-        served = serve_statistics(problems, as_of, whole=unit is None)
+        show = self.request.GET.get("show", "")
+        served = serve_statistics(problems, as_of, whole=unit is None, ids=bool(show))  # ids: for ?show= only
         stats = served.stats
         base = {"as_of": as_of.isoformat(), **form.link_params()}
         limit = None if self.request.GET.get("rows") == "all" else TABLE_LIMIT
-        show = self.request.GET.get("show", "")
         ids = _rows_for(stats, show) if show else []
         shown = shown_rows(ids)
 
