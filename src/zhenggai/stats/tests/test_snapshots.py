@@ -18,7 +18,7 @@ from zhenggai.ledger.choices import ItemStatus
 from zhenggai.ledger.models import Problem
 from zhenggai.stats.actions import take_snapshots
 from zhenggai.stats.engine import statistics
-from zhenggai.stats.models import DailySnapshot
+from zhenggai.stats.models import DailySnapshot, PlanStatistics
 from zhenggai.testing import build_world, frozen_at
 
 DAY = date(2026, 3, 15)
@@ -210,6 +210,14 @@ class BackfillTestCase(SnapshotWorldTestCase):
         ):
             with self.subTest(args=args), self.assertRaises(CommandError):
                 call_command("snapshots", *args, stdout=StringIO())
+
+    def test_today_keeps_every_plans_statistics_of_today(self):
+        out = StringIO()
+        with frozen_at(DAY):
+            call_command("snapshots", "--today", "--plan", str(self.plan_a.pk), stdout=out)
+        self.assertIn("2026-03-15: statistics of 1 plan(s)", out.getvalue())
+        self.assertEqual(list(PlanStatistics.objects.values_list("day", "plan_id")), [(DAY, self.plan_a.pk)])
+        self.assertFalse(DailySnapshot.objects.exists())
 
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

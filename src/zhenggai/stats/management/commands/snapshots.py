@@ -1,9 +1,11 @@
-"""``zhenggai snapshots [--as-of DATE] [--backfill-from DATE] [--plan ID] [--user NAME] [--schedule]``.
+"""``zhenggai snapshots [--as-of DATE] [--backfill-from DATE] [--plan ID] [--user NAME] [--schedule | --today]``.
 
 Takes the daily statistics snapshots (``zhenggai.stats.actions.take_snapshots``) of one day (default:
 yesterday, the last day that is over), or of every day from ``--backfill-from`` to ``--as-of`` — the
 engine reads the ledger's history, so past days come out as they stood then. A day's rows are
 replaced, so running it twice changes nothing. ``--schedule`` enqueues the daily job for the worker.
+``--today`` computes every plan's (or ``--plan``'s) statistics as of today (``PlanStatistics``, what the
+statistics page adds up), as the daily job does after the snapshots.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from zhenggai.accounts.models import User
-from zhenggai.stats.actions import take_snapshots
+from zhenggai.ledger.models import Plan
+from zhenggai.stats.actions import refresh_plan_statistics, take_snapshots
 
 
 def _day(value: str, option: str) -> date:
@@ -34,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int, action="append", help="only this plan (repeatable)")
         parser.add_argument("--user", help="record the snapshots as taken by this username")
         parser.add_argument("--schedule", action="store_true", help="enqueue the daily job for the worker")
+        parser.add_argument("--today", action="store_true", help="every plan's statistics as of today")
 
     def handle(self, *args, **options) -> None:
         if options["schedule"]:
@@ -43,6 +47,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"next snapshots {'enqueued' if done else 'already waiting'}: {next_run_time():%Y-%m-%d %H:%M}"
             )
+            return
+        if options["today"]:
+            started, today = time.monotonic(), timezone.localdate()
+            plans = Plan.objects.order_by("pk").values_list("pk", flat=True)
+            if options["plan"]:
+                plans = plans.filter(pk__in=options["plan"])
+            done = sum(refresh_plan_statistics(plan_id, today) for plan_id in plans)
+            self.stdout.write(f"{today}: statistics of {done} plan(s) in {time.monotonic() - started:.1f} s")
             return
         last = _day(options["as_of"], "--as-of") if options["as_of"] else timezone.localdate() - timedelta(days=1)
         first = _day(options["backfill_from"], "--backfill-from") if options["backfill_from"] else last
