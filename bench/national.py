@@ -45,6 +45,7 @@ TARGET_MS = {  # the others: 100 ms and 3× the floor
     "dashboard": 300,
     "statistics": 300,
     "statistics, whole plans (stored)": 300,
+    "statistics, a city chosen (live)": 300,
 }
 
 
@@ -220,6 +221,7 @@ def pages(users: dict[str, Any]) -> dict[str, Any]:
     item = PublishedItem.objects.filter(kind=Kind.PROBLEM, withdrawn_at__isnull=True).order_by("pk").first()
     anonymous = __import__("django.test", fromlist=["Client"]).Client()
     province = office.unit
+    city = users["city_office"].unit
     runs = {
         "ledger list, page 1": (get(office_page, "/ledger/problems/"), lambda: floors.ledger_list(office)),
         "ledger list, last page": (
@@ -244,6 +246,10 @@ def pages(users: dict[str, Any]) -> dict[str, Any]:
         "statistics, whole plans (stored)": (  # the plans the office sees, added up from PlanStatistics
             get(office_page, f"/stats/?as_of={as_of}"),
             lambda: floors.statistics(office, province.path, as_of),
+        ),
+        "statistics, a city chosen (live)": (  # part of the province's plan: the engine on those problems
+            get(office_page, f"/stats/?unit={city.pk}&as_of={as_of}"),
+            lambda: floors.statistics(office, city.path, as_of),
         ),
         "portal home": (get(anonymous, "/public/"), lambda: floors.portal_home(list(HOME_KINDS))),
         "portal problem page": (get(anonymous, f"/public/{item.code}/"), lambda: floors.portal_item(item.code)),

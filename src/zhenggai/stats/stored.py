@@ -2,10 +2,12 @@
 
 ``engine.statistics`` evaluates every problem it is given: a country's 10,000 problems and 100,000 measures
 take seconds. When the problems asked for are whole plans — every problem of each plan they touch, as an
-administrator, a national or a province office sees them, or one plan chosen — and each of those plans has
-its statistics kept for the date, the page adds those up (``combine.combine``) instead: the same numbers,
-for the cost of reading them. Anything else (part of a plan, a unit chosen, a date without stored rows)
-is computed live. Today's rows are as current as the warning refresh keeps them (``stats.tasks``).
+administrator, a national or a province office sees them, one plan chosen, or a unit whose problems
+happen to be whole plans (a province office choosing its province) — and each of those plans has its
+statistics kept for the date, the page adds those up (``combine.combine``) instead: the same numbers, for
+the cost of reading them (the engine depends on nothing but the set of problems). Anything else (part of a
+plan, a date without stored rows) is computed live. Today's rows are as current as the warning refresh
+keeps them (``stats.tasks``).
 """
 
 from __future__ import annotations
@@ -51,8 +53,6 @@ def stored_statistics(problems: QuerySet[Problem], as_of: date, *, ids: bool = T
     return Served(combine(parts), min(taken for _text, taken in rows))
 
 
-def serve_statistics(problems: QuerySet[Problem], as_of: date, *, whole: bool = True, ids: bool = True) -> Served:
-    """Stored when it can be (``whole``: the selection may be whole plans — not when a unit was chosen;
-    ``ids``: see ``stored_statistics``), else ``engine.statistics``."""
-    served = stored_statistics(problems, as_of, ids=ids) if whole else None
-    return served or Served(statistics(problems, as_of), None)
+def serve_statistics(problems: QuerySet[Problem], as_of: date, *, ids: bool = True) -> Served:
+    """Stored when it can be (``ids``: see ``stored_statistics``), else ``engine.statistics``."""
+    return stored_statistics(problems, as_of, ids=ids) or Served(statistics(problems, as_of), None)

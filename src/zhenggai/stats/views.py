@@ -62,9 +62,9 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = StatisticsForm(self.request.GET or None, user=self.request.user)
         as_of = form.as_of_date()
-        problems, plan, unit = form.select(Problem.objects.visible_to(self.request.user))
+        problems, plan, _unit = form.select(Problem.objects.visible_to(self.request.user))
         show = self.request.GET.get("show", "")
-        served = serve_statistics(problems, as_of, whole=unit is None, ids=bool(show))  # ids: for ?show= only
+        served = serve_statistics(problems, as_of, ids=bool(show))  # the ids behind numbers: for ?show= only
         stats = served.stats
         base = {"as_of": as_of.isoformat(), **form.link_params()}
         limit = None if self.request.GET.get("rows") == "all" else TABLE_LIMIT

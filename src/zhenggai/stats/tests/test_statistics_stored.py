@@ -68,15 +68,22 @@ class StoredStatisticsTestCase(WorldTestCase):
                 self.assertEqual(page_numbers(response), computed)
         self.assertEqual(json.loads(live[0])["stats"]["tasks"]["total"], 7)  # plans A and B: not empty
 
-    def test_part_of_a_plan_a_unit_or_a_day_without_rows_is_computed(self):
+    def test_part_of_a_plan_or_a_day_without_rows_is_computed(self):
         self.keep_today()
         for persona, params in (
             ("unit_A1", {}),  # sees a1 and coll of plan A, not the whole plan
-            ("office_A", {"unit": self.world.units["A1"].pk}),
+            ("office_A", {"unit": self.world.units["A1"].pk}),  # a county: part of plan A
             ("system", {"as_of": "2026-03-14"}),
         ):
             with self.subTest(persona=persona, params=params):
                 self.assertContains(self.get(persona, **params), 'data-source="computed"')
+
+    def test_a_unit_whose_problems_are_whole_plans_is_served_stored(self):
+        computed = page_numbers(self.get("office_P", unit=self.world.units["B"].pk))  # 乙市: plan B, whole
+        self.keep_today()
+        stored = self.get("office_P", unit=self.world.units["B"].pk)
+        self.assertContains(stored, 'data-source="stored"')
+        self.assertEqual(page_numbers(stored), computed)
 
     def test_a_change_recomputes_its_plan_for_today(self):
         self.keep_today()
