@@ -5,8 +5,9 @@
 
 1. Drops and creates the PostgreSQL database ``zhenggai_load`` (127.0.0.1, user postgres), migrates it, loads
    the data (``zhenggai load_demo``, or ``zhenggai generate --scale province`` when that command exists), runs
-   the daily jobs once (warnings, statistics snapshots), collects the static files, and prepares the writes
-   (``fixtures.py prepare``: accounts, portal publication, acceptance requests waiting at a step).
+   the daily jobs once (warnings, statistics snapshots, today's plan statistics), collects the static files,
+   and prepares the writes (``fixtures.py prepare``: accounts, portal publication, acceptance requests waiting
+   at a step).
 2. Starts ``gunicorn -c deploy/gunicorn.conf.py`` on a free loopback port and ``zhenggai db_worker``, both in
    the production profile (DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1).
 3. Signs the users in (not timed in the window), then runs the mix of ``personas.py`` until the duration or
@@ -119,6 +120,7 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str], log: Path) -
     step("daily jobs (warnings --save, snapshots), collectstatic")
     run([zhenggai, "warnings", "--save"], env, log)
     run([zhenggai, "snapshots"], env, log)
+    run([zhenggai, "snapshots", "--today"], env, log)  # the 01:00 job keeps today's plan statistics too
     run([zhenggai, "collectstatic", "--noinput"], env, log)
 
 

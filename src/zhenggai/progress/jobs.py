@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -25,7 +25,14 @@ from zhenggai.progress.figures import overdue_days
 from zhenggai.progress.models import ProblemStanding, ReportingShare, WarningItem, WarningRun
 from zhenggai.progress.status import ProblemState, ledger_state
 
-__all__ = ["current_run", "refresh_problem", "run_warning_scan", "warning_rows", "write_standings"]
+__all__ = [
+    "analyze_run_tables",
+    "current_run",
+    "refresh_problem",
+    "run_warning_scan",
+    "warning_rows",
+    "write_standings",
+]
 
 logger = logging.getLogger(__name__)
 _BATCH = 2000
@@ -103,7 +110,19 @@ def run_warning_scan(as_of: date, *, trigger: str = "schedule", problems: QueryS
     # Only the current run's standings are read; older ones would grow by a ledger's size a day.
     for model in (ProblemStanding, ReportingShare):
         model.objects.exclude(run=run).delete()
+    analyze_run_tables()
     return run
+
+
+def analyze_run_tables() -> None:
+    """Refresh PostgreSQL's statistics of the tables a scan just filled. Until autovacuum gets to them, the
+    planner takes the new run for a handful of rows and joins its thousands of warnings to the visibility
+    rule row by row: the dashboard's warning count took 0.3–0.4 s instead of a few ms (national data)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (WarningItem, ProblemStanding, ReportingShare)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 @transaction.atomic
