@@ -6,7 +6,7 @@ Builds (or with --reuse keeps) a dedicated database — var/bench_<scale>.sqlite
 local PostgreSQL — migrated and filled by `zhenggai generate --scale <scale> --seed 2026` in a child
 process (time and peak RSS recorded). Then the morning's state of a production day: today's warning run
 (`zhenggai warnings --save`, the 06:00 scan) and every plan's statistics of today (`zhenggai snapshots
---today`, the 01:00 job), each in a child process and timed, unless they exist already. Then, in this
+--today`, the 01:00 job), each in a child process and timed. Then, in this
 process with DEBUG off:
 
 * pages and API calls through Django's test client, each for the persona it is meant for: N timed
@@ -302,23 +302,13 @@ def stored_equals_live(as_of: str) -> bool:
 
 
 def steady_state(env: dict[str, str]) -> dict[str, Any]:
-    """Today's warning run and plans' statistics, as a production morning has them (run only if missing)."""
-    from django.utils import timezone
-
-    from zhenggai.ledger.models import Plan, Problem
-    from zhenggai.progress.jobs import current_run
-    from zhenggai.progress.models import ProblemStanding
-    from zhenggai.stats.models import PlanStatistics
-
-    today, zhenggai, out = timezone.localdate(), str(BIN / "zhenggai"), {}
-    run = current_run()
-    # A problem imported since the scan (an earlier run's jobs import the seeds) has no standing until the
-    # worker refreshes it; no worker runs here, so the scan is run again.
-    live = Problem.objects.filter(merged_into__isnull=True).count()
-    if run is None or run.as_of != today or ProblemStanding.objects.filter(run=run).count() != live:
-        out["warning run of today"] = child([zhenggai, "warnings", "--save"], env)
-    if PlanStatistics.objects.filter(day=today).count() < Plan.objects.count():
-        out["plan statistics of today"] = child([zhenggai, "snapshots", "--today"], env)
+    """Today's warning run and plans' statistics, as a production morning has them. Both are taken afresh:
+    an earlier run's jobs changed the ledger (seed imports) with no worker to refresh them."""
+    zhenggai = str(BIN / "zhenggai")
+    out = {
+        "warning run of today": child([zhenggai, "warnings", "--save"], env),
+        "plan statistics of today": child([zhenggai, "snapshots", "--today"], env),
+    }
     for name, job in out.items():
         print(f"{name:40} {job['wall_s']:>8} s  peak RSS {job['peak_rss_mb']} MB  rc {job['rc']}")
     return out
@@ -326,14 +316,18 @@ def steady_state(env: dict[str, str]) -> dict[str, Any]:
 
 def forget_bench_imports() -> None:
     """Remove an earlier run's imports of the seeds (with --reuse), which the importer would refuse as the
-    same files again: their progress reports (they protect their measures), import records and plans."""
+    same files again: their progress reports (they protect their measures), import records, problems
+    (aspects first) and plans."""
     from zhenggai.imports.models import ImportRecord
-    from zhenggai.ledger.models import Plan
+    from zhenggai.ledger.models import Plan, Problem
     from zhenggai.progress.models import ProgressReport
 
     plans = Plan.objects.filter(title__startswith="bench 00")
     ProgressReport.objects.filter(problem__plan__in=plans).delete()
     ImportRecord.objects.filter(plan__in=plans).delete()
+    problems = Problem.objects.filter(plan__in=plans)
+    problems.filter(parent__isnull=False).delete()  # aspects before the problems they split (PROTECT)
+    problems.delete()
     plans.delete()
 
 
