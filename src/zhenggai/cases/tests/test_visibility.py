@@ -14,6 +14,11 @@ class CaseVisibilityTests(CasesWorldTestCase):
             with self.subTest(persona=persona):
                 self.assertEqual(self.keys(Case.objects.visible_to(self.world.users[persona])), expected)
 
+    def test_counting_selects_the_same_cases_by_their_ids(self):
+        for persona, expected in EXPECTED.items():
+            with self.subTest(persona=persona):
+                self.assertEqual(self.keys(Case.objects.for_counting(self.world.users[persona])), expected)
+
     def test_batch_is_visible_to_whoever_sees_a_case_of_it(self):
         for persona, expected in EXPECTED.items():
             with self.subTest(persona=persona):

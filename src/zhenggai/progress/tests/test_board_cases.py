@@ -209,9 +209,9 @@ class BlockQueryCountTests(BoardCasesWorld):
         # 12 current run, 13 lead units, 14 plans with their schedules and inspections (the inspection's
         # feedback date starts a plan without a schedule or issue date: read with the plan, not once per
         # plan), 15 first submissions, 16 latest run (job health),
-        # 17 the cases the office sees (counted in the database), 18 the transferred problems it sees,
-        # 19 their persons
-        with frozen_at(TODAY), self.assertNumQueries(19):
+        # 17 the units of the office's subtree, 18 the ids of the cases it sees, 19 those cases counted,
+        # 20 the transferred problems it sees (counted), 21 their persons (counted)
+        with frozen_at(TODAY), self.assertNumQueries(21):
             self.client.get(URL)
         office, u = self.world.users["office_P"], self.world.units
         for i in range(4):
@@ -231,7 +231,7 @@ class BlockQueryCountTests(BoardCasesWorld):
                 rank=Rank.SECTION,
                 sanction=Sanction.OTHER,
             )
-        with frozen_at(TODAY), self.assertNumQueries(19):
+        with frozen_at(TODAY), self.assertNumQueries(21):
             more = self.client.get(URL)
         self.assertContains(more, 'data-testid="cases-block" data-total="9"')
         self.assertContains(more, 'data-persons="7"')

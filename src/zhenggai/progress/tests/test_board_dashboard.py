@@ -202,9 +202,10 @@ class DashboardQueryCountTestCase(BoardTestCase):
         # measure and no report in city B: those are skipped),
         # 12 current run, 13 lead units, 14 plans with their schedules (periods), 15 first submissions,
         # 16 problems shown in the lists, 17 latest run (job health),
-        # 18 the complaint cases the office sees (case_block), 19 the transferred problems it sees
-        # (accountability_block; none here, so no query for their persons — test_board_cases pins that one)
-        with self.assertNumQueries(19):
+        # 18 the units of the office's subtree, 19 the ids of the cases it sees, 20 those cases counted
+        # (case_block), 21 the transferred problems it sees, counted (accountability_block; none here, so no
+        # query for their persons — test_board_cases pins that one)
+        with self.assertNumQueries(21):
             first = self.client.get(URL)
         self.assertEqual(first.context["problem_count"], 1)
         system = self.world.users["system"]
@@ -215,6 +216,6 @@ class DashboardQueryCountTestCase(BoardTestCase):
                 )
                 ledger.assign(problem, "lead", unit=self.world.units["B1"], acting_user=system)
                 ledger.add_measure(problem, acting_user=system, text=f"措施{i}", deadline="2026年6月30日前")
-        with self.assertNumQueries(19):
+        with self.assertNumQueries(21):
             several = self.client.get(URL)
         self.assertEqual(several.context["problem_count"], 6)

@@ -116,9 +116,10 @@ class DashboardFromRunTestCase(BoardTestCase):
         # 1 session, 2 user, 3 current run, 4 user's unit (scope), 5 visible problem ids, 6 paces summed,
         # 7 overdue list, 8 behind list (no drill asked), 9 the listed problems' warnings in the run,
         # 10 reporting shares summed by unit, 11 the listed problems' lead units, 12 the run's warnings
-        # counted, 13 the listed problems, 14 latest run (job health), 15 complaint cases counted,
-        # 16 transferred problems counted (none here, so their persons are not)
-        with self.assertNumQueries(16):
+        # counted, 13 the listed problems, 14 latest run (job health), 15 the units of the office's subtree,
+        # 16 the ids of the cases it sees, 17 those cases counted, 18 transferred problems counted (none
+        # here, so their persons are not)
+        with self.assertNumQueries(18):
             first = self.client.get(URL)
         self.assertEqual((source(first), first.context["problem_count"]), ("run", 1))
         system = self.world.users["system"]
@@ -130,7 +131,7 @@ class DashboardFromRunTestCase(BoardTestCase):
                 ledger.assign(problem, "lead", unit=self.world.units["B1"], acting_user=system)
                 ledger.add_measure(problem, acting_user=system, text=f"措施{i}", deadline="2026年2月28日前")
         run_warning_scan(TODAY, trigger="manual")
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(18):
             several = self.client.get(URL)
         self.assertEqual((source(several), several.context["problem_count"]), ("run", 6))
         self.assertEqual(several.context["overdue_count"], 5)
