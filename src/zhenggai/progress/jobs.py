@@ -107,9 +107,11 @@ def run_warning_scan(as_of: date, *, trigger: str = "schedule", problems: QueryS
         raise
     run.status, run.finished_at = RunStatus.SUCCEEDED, timezone.now()
     run.save(update_fields=["status", "item_count", "finished_at"])
-    # Only the current run's standings are read; older ones would grow by a ledger's size a day.
-    for model in (ProblemStanding, ReportingShare):
-        model.objects.exclude(run=run).delete()
+    # Only the current run's standings are read; older ones would grow by a ledger's size a day. A scan
+    # of part of the ledger (``--plan``) keeps them: the dashboard then computes live (no row for the rest).
+    if problems is None:
+        for model in (ProblemStanding, ReportingShare):
+            model.objects.exclude(run=run).delete()
     analyze_run_tables()
     return run
 
@@ -130,6 +132,12 @@ def refresh_problem(problem_id: int) -> int:
     """Re-evaluate one problem (and its aspects) in the current run, if that run is for today."""
     run = current_run()
     if run is None or run.as_of != timezone.localdate():
+        return 0
+    # Two refreshes of one problem (a report and a reassignment a moment apart, on two workers) take
+    # turns: otherwise both delete, both insert, and the rows of the earlier reading may be the ones kept.
+    if not Problem.objects.select_for_update().filter(pk=problem_id).values_list("pk", flat=True):
+        for model in (WarningItem, ProblemStanding, ReportingShare):  # deleted since: its rows go too
+            model.objects.filter(run=run, problem_id=problem_id).delete()
         return 0
     problems = Problem.objects.filter(pk=problem_id) | Problem.objects.filter(parent_id=problem_id)
     ids = list(problems.values_list("pk", flat=True))  # a problem merged since the run loses its rows

@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from zhenggai.ledger.models import Assignment, Measure, Problem
+from zhenggai.progress.models import PlanSchedule
 
 # A deadline changes the warnings; a status (completed, signed off) or a merge the dashboard's standings.
 _REFRESH_FIELDS = ("due_raw", "due_date", "due_immediate", "due_long_term", "status", "merged_into")
@@ -61,6 +62,20 @@ def assignment_changed(sender, instance: Assignment, **kwargs) -> None:
 @receiver(post_save, sender=Measure, dispatch_uid="progress_measure_saved")
 @receiver(post_save, sender=Problem, dispatch_uid="progress_problem_saved")
 def item_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    if created or (update_fields and not set(update_fields) & set(_REFRESH_FIELDS)):
+    # A new problem or measure counts too: the dashboard's standings and the plan's statistics hold it.
+    if not created and update_fields and not set(update_fields) & set(_REFRESH_FIELDS):
         return
     refresh_after_commit(instance.problem_id if sender is Measure else instance.pk)
+
+
+@receiver(post_delete, sender=Measure, dispatch_uid="progress_measure_deleted")
+@receiver(post_delete, sender=Problem, dispatch_uid="progress_problem_deleted")
+def item_deleted(sender, instance, **kwargs) -> None:
+    refresh_after_commit(instance.problem_id if sender is Measure else instance.pk)
+
+
+@receiver(post_save, sender=PlanSchedule, dispatch_uid="progress_schedule_saved")
+def schedule_saved(sender, instance: PlanSchedule, **kwargs) -> None:
+    """A cadence, window or start date changes every pace and reporting figure of the plan."""
+    for problem_id in Problem.objects.filter(plan_id=instance.plan_id).values_list("pk", flat=True):
+        refresh_after_commit(problem_id)

@@ -129,12 +129,18 @@ def take_snapshots(day: date, *, plans: Iterable[Plan | int] | None = None, acti
 
 
 def store_plan_statistics(plan_id: int, day: date, stats: Statistics, taken_at: datetime) -> None:
-    """Keep ``stats`` (the engine on the whole plan) as the plan's statistics of ``day``, replacing any.
-    The caller holds the plan's row lock (``take_snapshots``, ``refresh_plan_statistics``)."""
+    """Keep ``stats`` (the engine on the whole plan) as the plan's statistics of ``day``, replacing any
+    row computed before ``taken_at`` (a newer one stays: ``snapshots --as-of`` today must not overwrite
+    what a refresh wrote meanwhile). The caller holds the plan's row lock."""
+    if PlanStatistics.objects.filter(day=day, plan_id=plan_id, taken_at__gt=taken_at).exists():
+        return
     full = stats.to_dict()
     data, counts = (orjson.dumps(d, option=orjson.OPT_NON_STR_KEYS).decode() for d in (full, without_ids(full)))
+    problems = len(stats.states)  # ledger_state's problems: the plan's, merged ones left out
     PlanStatistics.objects.filter(day=day, plan_id=plan_id).delete()
-    PlanStatistics.objects.create(day=day, plan_id=plan_id, data=data, counts=counts, taken_at=taken_at)
+    PlanStatistics.objects.create(
+        day=day, plan_id=plan_id, data=data, counts=counts, problem_count=problems, taken_at=taken_at
+    )
 
 
 def refresh_plan_statistics(plan_id: int, day: date, *, since: datetime | None = None) -> bool:
@@ -144,7 +150,9 @@ def refresh_plan_statistics(plan_id: int, day: date, *, since: datetime | None =
     Computed while holding the plan's row lock: two workers refreshing one plan take turns, and the one
     that starts last — after every change before it committed — writes last."""
     with transaction.atomic():
-        if not Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True):
+        # FOR NO KEY UPDATE: two refreshes take turns, while adding a problem or a category to the plan
+        # (a foreign-key check: FOR KEY SHARE) does not wait for the computation
+        if not Plan.objects.select_for_update(no_key=True).filter(pk=plan_id).values_list("pk", flat=True):
             return False
         if since is not None and PlanStatistics.objects.filter(day=day, plan_id=plan_id, taken_at__gte=since).exists():
             return False

@@ -101,6 +101,9 @@ class PlanStatistics(models.Model):
     # the same without the ids behind the numbers (half the size): what the page needs unless a number's
     # rows are asked for (``stats.stored.without_ids``)
     counts = models.TextField(_("statistics without ids (JSON)"), default="")
+    # the plan's problems (not merged) when it was computed: a row whose plan has gained or lost one since
+    # is not served (``stats.stored``), whatever refresh was missed
+    problem_count = models.PositiveIntegerField(_("problems"), null=True, blank=True)
     taken_at = models.DateTimeField(_("taken at"))
 
     class Meta:

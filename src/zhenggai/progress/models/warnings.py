@@ -112,7 +112,7 @@ class ReportingShare(models.Model):
     class Meta:
         verbose_name = _("reporting share")
         verbose_name_plural = _("reporting shares")
-        indexes = [models.Index(fields=["run", "problem"], name="progress_share_run_problem")]
+        constraints = [models.UniqueConstraint(fields=["run", "problem", "unit"], name="progress_share_once_per_unit")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.on_time}/{self.expected}"

@@ -95,6 +95,27 @@ class DashboardFromRunTestCase(BoardTestCase):
         ProblemStanding.objects.all().delete()  # the same page computed live says the same
         self.assertEqual(after, figures(self.page("office_A")))
 
+    def test_a_new_problem_and_a_new_schedule_reach_the_run(self):
+        run_warning_scan(TODAY, trigger="manual")
+        signals._state.ids = None
+        plan_b = self.world.plans["B"]
+        with self.captureOnCommitCallbacks(execute=True):
+            problem = ledger.create_problem(
+                plan_b, acting_user=self.world.users["system"], title="新增", deadline="2026年1月31日前"
+            )
+        self.assertTrue(ProblemStanding.objects.filter(problem=problem, overdue_days__isnull=False).exists())
+        served = self.page("office_B")
+        self.assertEqual((source(served), served.context["problem_count"]), ("run", 2))
+        before = figures(served)
+        with self.captureOnCommitCallbacks(execute=True):  # no period of March has closed: nothing expected
+            plan_b.schedule.starts_on = date(2026, 3, 1)
+            plan_b.schedule.save()
+        after = self.page("office_B")
+        self.assertEqual(source(after), "run")
+        self.assertNotEqual(figures(after)["ranking"], before["ranking"])
+        ProblemStanding.objects.all().delete()  # the same page computed live
+        self.assertEqual(figures(after), figures(self.page("office_B")))
+
     def test_a_problem_the_scan_did_not_see_is_computed_live(self):
         run_warning_scan(TODAY, trigger="manual")
         ProblemStanding.objects.filter(problem=self.world.problems["a2"]).delete()

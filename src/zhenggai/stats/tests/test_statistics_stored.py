@@ -12,16 +12,21 @@ from django.urls import reverse
 
 from zhenggai.ledger import actions as ledger
 from zhenggai.ledger.choices import ItemStatus
-from zhenggai.ledger.models import Plan
+from zhenggai.ledger.models import Plan, Problem
 from zhenggai.progress import signals
-from zhenggai.stats.actions import KEEP_DAYS, prune_plan_statistics, refresh_plan_statistics
+from zhenggai.stats.actions import KEEP_DAYS, prune_plan_statistics, refresh_plan_statistics, store_plan_statistics
 from zhenggai.stats.combine import without_ids
+from zhenggai.stats.engine import statistics
 from zhenggai.stats.models import PlanStatistics
 from zhenggai.stats.tasks import take_daily_snapshots
 from zhenggai.testing import WorldTestCase, frozen_at
 
 URL = reverse("stats:statistics")
 TODAY = date(2026, 3, 15)
+
+
+def row_measures(row: PlanStatistics) -> int:
+    return json.loads(row.counts)["measures"]["total"]
 
 
 def page_numbers(response) -> str:
@@ -105,6 +110,33 @@ class StoredStatisticsTestCase(WorldTestCase):
         self.assertIn(problem.pk, [shown.pk for shown in stored.context["shown"]])
         PlanStatistics.objects.all().delete()
         self.assertEqual(page_numbers(stored), page_numbers(self.get("system", show="rate:all_tasks:numerator")))
+
+    def test_a_new_problem_or_measure_recomputes_its_plan(self):
+        self.keep_today()
+        signals._state.ids = None
+        plan = self.world.plans["B"]
+        with time_machine.travel(timedelta(minutes=5)), self.captureOnCommitCallbacks(execute=True):
+            problem = ledger.create_problem(plan, acting_user=self.world.users["system"], title="新增问题")
+        row = PlanStatistics.objects.get(day=TODAY, plan=plan)
+        self.assertEqual(row.problem_count, 2)
+        self.assertContains(self.get("office_B"), 'data-source="stored"')
+        with time_machine.travel(timedelta(minutes=10)), self.captureOnCommitCallbacks(execute=True):
+            ledger.add_measure(problem, acting_user=self.world.users["system"], text="新增措施")
+        self.assertEqual(self.get("office_B").context["stats"].measures.total, 1 + row_measures(row))
+
+    def test_a_row_counting_other_problems_than_the_plan_has_is_not_served(self):
+        self.keep_today()
+        PlanStatistics.objects.filter(plan=self.world.plans["B"]).update(problem_count=2)  # a missed refresh
+        self.assertContains(self.get("office_B"), 'data-source="computed"')
+        self.assertContains(self.get("office_A", plan=self.world.plans["A"].pk), 'data-source="stored"')
+
+    def test_an_older_computation_does_not_replace_a_newer_row(self):
+        self.keep_today()
+        plan = self.world.plans["A"]
+        newer = PlanStatistics.objects.get(day=TODAY, plan=plan)
+        stats = statistics(Problem.objects.filter(plan=plan), TODAY)
+        store_plan_statistics(plan.pk, TODAY, stats, newer.taken_at - timedelta(seconds=1))
+        self.assertEqual(PlanStatistics.objects.get(day=TODAY, plan=plan).pk, newer.pk)
 
     def test_a_change_already_seen_is_not_computed_again(self):
         self.keep_today()
