@@ -251,6 +251,13 @@ class Share:
     missing: int = 0  # open items without a report for the current period
     window_close: date | None = None  # the earliest window close among those items
 
+    def add(self, other: Share) -> None:
+        self.expected += other.expected
+        self.on_time += other.on_time
+        self.missing += other.missing
+        if other.window_close and (self.window_close is None or other.window_close < self.window_close):
+            self.window_close = other.window_close
+
 
 @dataclass
 class ReportingTally:
@@ -292,10 +299,9 @@ def reporting_tally(states: dict[int, ProblemState], as_of: date) -> ReportingTa
         if submitted(item, period) or (start is not None and period.end < start):
             continue
         for unit_id, _name in units:
-            share = shares.setdefault((item.problem_id, unit_id), Share())
-            share.missing += 1
-            if share.window_close is None or period.window_close < share.window_close:
-                share.window_close = period.window_close
+            shares.setdefault((item.problem_id, unit_id), Share()).add(
+                Share(missing=1, window_close=period.window_close)
+            )
     return ReportingTally(shares, names, leads)
 
 
@@ -336,12 +342,7 @@ def reporting_overview(states: dict[int, ProblemState], as_of: date) -> Reportin
     tally = reporting_tally(states, as_of)
     totals: dict[int, Share] = {}
     for (_problem_id, unit_id), share in tally.shares.items():
-        total = totals.setdefault(unit_id, Share())
-        total.expected += share.expected
-        total.on_time += share.on_time
-        total.missing += share.missing
-        if share.window_close and (total.window_close is None or share.window_close < total.window_close):
-            total.window_close = share.window_close
+        totals.setdefault(unit_id, Share()).add(share)
     units = ((unit_id, tally.names[unit_id], share) for unit_id, share in totals.items())
     return overview_from_units(units, as_of, tally.leads)
 

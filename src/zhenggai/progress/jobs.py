@@ -2,8 +2,8 @@
 
 Pages read the warnings of the latest successful run (``current_run``), and the dashboard each
 problem's standing and each lead unit's reporting share stored with them (``write_standings``), so a
-scan is the only place the whole ledger is evaluated; a report, an extension or a reassignment refreshes just its
-problem in that run (``refresh_problem``). A failed scan leaves its error on its ``WarningRun`` row
+scan is the only place the whole ledger is evaluated; a change to a problem (``progress.signals``)
+refreshes just that problem in the run (``refresh_problem``). A failed scan leaves its error on its ``WarningRun`` row
 and the previous run's warnings in place.
 """
 
@@ -136,9 +136,7 @@ def refresh_problem(problem_id: int) -> int:
     # Two refreshes of one problem (a report and a reassignment a moment apart, on two workers) take
     # turns: otherwise both delete, both insert, and the rows of the earlier reading may be the ones kept.
     if not Problem.objects.select_for_update().filter(pk=problem_id).values_list("pk", flat=True):
-        for model in (WarningItem, ProblemStanding, ReportingShare):  # deleted since: its rows go too
-            model.objects.filter(run=run, problem_id=problem_id).delete()
-        return 0
+        return 0  # deleted since: its rows went with it (on_delete CASCADE)
     problems = Problem.objects.filter(pk=problem_id) | Problem.objects.filter(parent_id=problem_id)
     ids = list(problems.values_list("pk", flat=True))  # a problem merged since the run loses its rows
     states = ledger_state(problems, run.as_of)

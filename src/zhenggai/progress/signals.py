@@ -1,8 +1,10 @@
 """Keep today's warnings and digests right when the ledger changes under them.
 
-A reassignment (``Assignment`` saved or deleted), a deadline, status or merge change (``Problem``/``Measure``
-saved) re-evaluates that problem in today's warning run and rebuilds the affected users' in-app
-digests after the transaction commits (no second e-mail). Receivers only enqueue a task: the
+A reassignment (``Assignment`` saved or deleted), a problem or measure created, deleted or changed in
+its deadline, status or merge, or a plan's schedule saved (every problem of the plan) re-evaluates that
+problem in today's warning run — warnings, standing, reporting shares — and rebuilds the affected
+users' in-app digests after the transaction commits (no second e-mail); ``ledger_changed`` then tells
+other apps (the statistics app recomputes the plans' statistics of today). Receivers only enqueue a task: the
 ledger's actions stay unaware of the progress app.
 """
 

@@ -30,6 +30,7 @@ __all__ = [
     "refresh_plan_statistics",
     "snapshot_rows",
     "store_plan_statistics",
+    "take_plan_statistics",
     "take_snapshots",
 ]
 
@@ -159,6 +160,14 @@ def refresh_plan_statistics(plan_id: int, day: date, *, since: datetime | None =
         started = timezone.now()
         store_plan_statistics(plan_id, day, statistics(Problem.objects.filter(plan_id=plan_id), day), started)
     return True
+
+
+def take_plan_statistics(day: date, *, plans: Iterable[int] | None = None) -> int:
+    """``refresh_plan_statistics`` for every plan (or ``plans``), in id order; returns how many were kept."""
+    chosen = Plan.objects.order_by("pk").values_list("pk", flat=True)
+    if plans is not None:
+        chosen = chosen.filter(pk__in=list(plans))
+    return sum(refresh_plan_statistics(plan_id, day) for plan_id in chosen)
 
 
 def prune_plan_statistics(today: date) -> int:

@@ -50,7 +50,7 @@ def stored_statistics(problems: QuerySet[Problem], as_of: date, *, ids: bool = T
     # a plan that has gained or lost a problem since its row was computed is not served from it
     if len(rows) != len(touched) or any(count != touched[plan] or not text for plan, count, text, _t in rows):
         return None
-    parts = [from_dict(orjson.loads(text)) for _plan, _count, text, _taken in rows]  # orjson: 2.5 MB in 20 ms
+    parts = [from_dict(orjson.loads(text)) for _plan, _count, text, _taken in rows]  # orjson: 2× json here
     return Served(combine(parts), min(taken for _plan, _count, _text, taken in rows))
 
 

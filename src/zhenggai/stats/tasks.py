@@ -20,7 +20,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from zhenggai.core.daily import next_daily_run, schedule_daily
-from zhenggai.ledger.models import Plan, Problem
+from zhenggai.ledger.models import Problem
 from zhenggai.stats import actions
 from zhenggai.stats.actions import take_snapshots
 from zhenggai.stats.models import DailySnapshot, PlanStatistics
@@ -67,8 +67,7 @@ def take_daily_snapshots(day_iso: str | None = None, trigger: str = "schedule") 
         rows = sum(take_snapshots(day, acting_user=None) for day in days)
         logger.info("daily statistics snapshots: %s, %d rows", ", ".join(map(str, days)), rows)
         today = timezone.localdate()
-        for plan_id in Plan.objects.order_by("pk").values_list("pk", flat=True):
-            actions.refresh_plan_statistics(plan_id, today)
+        actions.take_plan_statistics(today)
         actions.prune_plan_statistics(today)
     finally:
         if trigger == "schedule":

@@ -15,6 +15,7 @@ import time_machine
 from django.urls import reverse
 
 from zhenggai.ledger import actions as ledger
+from zhenggai.ledger.models import Problem
 from zhenggai.progress import signals
 from zhenggai.progress.jobs import run_warning_scan
 from zhenggai.progress.models import ProblemStanding, ReportingShare
@@ -130,6 +131,13 @@ class DashboardFromRunTestCase(BoardTestCase):
         self.assertFalse(ProblemStanding.objects.filter(run=first).exists())
         self.assertFalse(ReportingShare.objects.filter(run=first).exists())
         self.assertEqual(ProblemStanding.objects.filter(run=second).count(), 7)
+
+    def test_a_scan_of_one_plan_keeps_the_full_runs_rows(self):
+        full = run_warning_scan(TODAY, trigger="manual")
+        part = run_warning_scan(TODAY, trigger="manual", problems=Problem.objects.filter(plan=self.world.plans["B"]))
+        self.assertEqual(ProblemStanding.objects.filter(run=full).count(), 7)
+        self.assertEqual(ProblemStanding.objects.filter(run=part).count(), 1)
+        self.assertEqual(source(self.page("office_A")), "computed")  # the current run holds plan B only
 
     def test_query_count_does_not_grow_with_problems(self):
         run_warning_scan(TODAY, trigger="manual")

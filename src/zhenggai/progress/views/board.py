@@ -95,7 +95,7 @@ def _problem_row(listed, problem, leads) -> dict:
 
 
 def case_block(user, today) -> dict | None:
-    """The dashboard's 信访件 block: the cases the user sees (``Case.objects.visible_to``) — total, the
+    """The dashboard's 信访件 block: the cases the user sees (``visible_to``, as ``for_counting``) — total, the
     closing rate over all cases with its basis (and the two other bases), in progress, overdue on
     ``today`` and signed off — each number linked to the case list filtered to its rows. ``None`` when the
     user sees no case (the block is left out). One query (none for a user who may see no case), after the

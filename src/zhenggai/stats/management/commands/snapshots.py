@@ -17,8 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from zhenggai.accounts.models import User
-from zhenggai.ledger.models import Plan
-from zhenggai.stats.actions import refresh_plan_statistics, take_snapshots
+from zhenggai.stats.actions import take_plan_statistics, take_snapshots
 
 
 def _day(value: str, option: str) -> date:
@@ -50,10 +49,7 @@ class Command(BaseCommand):
             return
         if options["today"]:
             started, today = time.monotonic(), timezone.localdate()
-            plans = Plan.objects.order_by("pk").values_list("pk", flat=True)
-            if options["plan"]:
-                plans = plans.filter(pk__in=options["plan"])
-            done = sum(refresh_plan_statistics(plan_id, today) for plan_id in plans)
+            done = take_plan_statistics(today, plans=options["plan"])
             self.stdout.write(f"{today}: statistics of {done} plan(s) in {time.monotonic() - started:.1f} s")
             return
         last = _day(options["as_of"], "--as-of") if options["as_of"] else timezone.localdate() - timedelta(days=1)
